@@ -1,0 +1,147 @@
+"""Reading RSS, Atom and JSON feeds into entries, and entries into briefings."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+import feedparser
+
+from briefing_tui.model import Briefing
+from briefing_tui.parser import ParseError, decode, parse_document
+from briefing_tui.parser.dates import from_struct_time
+from briefing_tui.parser.html_format import html_blocks
+from briefing_tui.text import clean_text, safe_url
+
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".json", ".rdf", ".feed"})
+
+# feedparser's own sanitizer and relative-URI resolution cost several times the rest of its
+# parse; the reader never renders HTML and the parser's HTML reader drops scripts, styles and
+# unsafe links itself, so both are switched off.
+_FEEDPARSER_OPTIONS = {"sanitize_html": False, "resolve_relative_uris": False}
+
+
+class FeedError(ValueError):
+    """The document is not a feed that can be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One entry of a feed: its identity, its hints and its raw content."""
+
+    key: str  # guid, else link, else a hash of the content
+    title: str | None
+    link: str | None
+    date: str | None
+    content: str
+    content_type: str
+
+    def to_briefing(self, source: str | None) -> Briefing:
+        return parse_document(
+            self.content or (self.title or ""),
+            content_type=self.content_type,
+            title=self.title,
+            source=source,
+            date=self.date,
+            url=self.link,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    title: str | None
+    link: str | None
+    entries: tuple[FeedEntry, ...]
+
+
+def looks_like_feed(data: bytes | str, filename: str | None = None) -> bool:
+    """A cheap check on the first bytes: RSS, Atom, RDF or a JSON Feed."""
+    if filename and PurePath(filename).suffix.lower() in FEED_SUFFIXES:
+        return True
+    head = data[:2048] if isinstance(data, str) else data[:2048].decode("utf-8", "replace")
+    lowered = head.lower()
+    return "<rss" in lowered or "<feed" in lowered or "<rdf:rdf" in lowered or "jsonfeed.org" in lowered
+
+
+def _entry_text(value: Any) -> str:
+    return clean_text(value) if isinstance(value, str) else ""
+
+
+def _title_text(entry: Any) -> str | None:
+    detail = entry.get("title_detail") or {}
+    title = entry.get("title")
+    if not isinstance(title, str) or not title.strip():
+        return None
+    if "html" in (detail.get("type") or ""):
+        blocks = html_blocks(title).blocks
+        title = " ".join(block.text for block in blocks)
+    return clean_text(title) or None
+
+
+def _content_of(entry: Any) -> tuple[str, str]:
+    """The fullest content of an entry (content:encoded over summary) and its type."""
+    best, best_type = "", "text/html"
+    for item in entry.get("content") or ():
+        value = item.get("value") or ""
+        if isinstance(value, str) and len(value) > len(best):
+            best, best_type = value, item.get("type") or "text/html"
+    summary = entry.get("summary") or ""
+    if isinstance(summary, str) and len(summary) > len(best):
+        detail = entry.get("summary_detail") or {}
+        best, best_type = summary, detail.get("type") or "text/html"
+    return best, best_type
+
+
+def parse_feed(data: bytes | str, *, url: str | None = None) -> Feed:
+    """Read a feed document. Raises FeedError when it holds no feed at all."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        parsed = feedparser.parse(data, response_headers={"content-location": url or ""}, **_FEEDPARSER_OPTIONS)
+    except Exception as error:  # feedparser can raise on pathological input
+        raise FeedError(f"unreadable feed: {error.__class__.__name__}") from error
+    feed = parsed.get("feed") or {}
+    raw_entries = parsed.get("entries") or []
+    if not raw_entries and not feed.get("title") and parsed.get("bozo"):
+        reason = parsed.get("bozo_exception")
+        raise FeedError(f"not a feed ({clean_text(str(reason))[:120] if reason else 'no entries'})")
+    entries = []
+    for entry in raw_entries:
+        content, content_type = _content_of(entry)
+        link = safe_url(entry.get("link"), url)
+        guid = entry.get("id") if isinstance(entry.get("id"), str) else None
+        key = clean_text(guid) or link or "sha1:" + hashlib.sha1(
+            ((entry.get("title") or "") + content).encode("utf-8", "replace")
+        ).hexdigest()
+        entries.append(
+            FeedEntry(
+                key=key,
+                title=_title_text(entry),
+                link=link,
+                date=from_struct_time(entry.get("published_parsed") or entry.get("updated_parsed")),
+                content=content,
+                content_type=content_type,
+            )
+        )
+    return Feed(
+        title=_entry_text(feed.get("title")) or None,
+        link=safe_url(feed.get("link")),
+        entries=tuple(entries),
+    )
+
+
+def briefings_from_feed(data: bytes | str, *, url: str | None = None) -> list[Briefing]:
+    """Every entry of a feed as a briefing; entries with nothing in them are skipped."""
+    feed = parse_feed(data, url=url)
+    out = []
+    for entry in feed.entries:
+        try:
+            out.append(entry.to_briefing(feed.title))
+        except ParseError:
+            continue
+    return out
+
+
+__all__ = ["Feed", "FeedEntry", "FeedError", "parse_feed", "briefings_from_feed", "looks_like_feed", "decode"]

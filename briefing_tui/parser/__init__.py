@@ -1,0 +1,122 @@
+"""The briefing parser: one entry point from a document to a :class:`~briefing_tui.model.Briefing`.
+
+>>> from briefing_tui.parser import parse_document
+>>> briefing = parse_document(open("issue.md", "rb").read(), filename="issue.md")
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import PurePath
+
+from briefing_tui.model import Briefing
+from briefing_tui.parser.dates import parse_timestamp
+from briefing_tui.parser.html_format import html_blocks
+from briefing_tui.parser.structure import Hints, build_briefing
+from briefing_tui.parser.text_formats import markdown_blocks, text_blocks
+
+
+class ParseError(ValueError):
+    """The document cannot be read as a briefing (binary, empty, undecodable)."""
+
+
+_HTML_SNIFF = re.compile(r"<(?:!doctype\s+html|html|body|table|div|p|h[1-6]|ul|br|td|span|a\s)\b", re.I)
+_MD_SNIFF = re.compile(r"^\s{0,3}#{1,6}\s|\*\*[^*\n]+\*\*|\[[^\]\n]+\]\([^)\n]+\)|^\s{0,3}[-*]\s", re.M)
+_KINDS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".txt": "text",
+    ".text": "text",
+}
+
+
+def decode(data: bytes | str) -> str:
+    """Decode a document: BOM, then UTF-8, then Windows-1252. Binary data raises ParseError."""
+    if isinstance(data, str):
+        text = data
+    else:
+        if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise ParseError("binary data, not a text document")
+        for bom, encoding in (
+            (codecs.BOM_UTF8, "utf-8-sig"),
+            (codecs.BOM_UTF16_LE, "utf-16"),
+            (codecs.BOM_UTF16_BE, "utf-16"),
+        ):
+            if data.startswith(bom):
+                try:
+                    text = data.decode(encoding)
+                    break
+                except UnicodeDecodeError as error:
+                    raise ParseError(f"cannot decode as {encoding}") from error
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252", errors="replace")
+    sample = text[:8192]
+    if sample and sum(1 for c in sample if c < " " and c not in "\n\r\t\f") > len(sample) * 0.1:
+        raise ParseError("binary data, not a text document")
+    return text
+
+
+def detect_kind(text: str, content_type: str | None = None, filename: str | None = None) -> str:
+    """'html', 'markdown' or 'text', from the content type, then the file name, then the content."""
+    if content_type:
+        lowered = content_type.lower()
+        if "html" in lowered:
+            return "html"
+        if "markdown" in lowered:
+            return "markdown"
+    if filename:
+        kind = _KINDS.get(PurePath(filename).suffix.lower())
+        if kind:
+            return kind
+    head = text[:4096]
+    if _HTML_SNIFF.search(head):
+        return "html"
+    if _MD_SNIFF.search(head):
+        return "markdown"
+    return "text"
+
+
+def parse_document(
+    data: bytes | str,
+    *,
+    content_type: str | None = None,
+    filename: str | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    date: str | None = None,
+    url: str | None = None,
+) -> Briefing:
+    """Parse one newsletter issue (plain text, Markdown or HTML) into a Briefing.
+
+    ``title``, ``source``, ``date`` and ``url`` are hints from the container (a feed entry's
+    title, the feed's name, its publication date): the document's own statements win.
+    Raises :class:`ParseError` for binary or empty input.
+    """
+    text = decode(data)
+    if not text.strip():
+        raise ParseError("empty document")
+    kind = detect_kind(text, content_type, filename)
+    doc_title = doc_date = None
+    if kind == "html":
+        document = html_blocks(text, base_url=url)
+        blocks, doc_title = document.blocks, document.title
+        doc_date = parse_timestamp(document.date)
+    elif kind == "markdown":
+        blocks = markdown_blocks(text)
+    else:
+        blocks = text_blocks(text)
+    if not blocks and not title:
+        raise ParseError("no visible text in the document")
+    hints = Hints(title=title, source=source, date=date, url=url)
+    return build_briefing(blocks, hints, doc_title=doc_title, doc_date=doc_date)
+
+
+__all__ = ["ParseError", "parse_document", "detect_kind", "decode"]

@@ -1,0 +1,163 @@
+"""The label vocabulary of curated newsletters, kept as data.
+
+Each newsletter names the same parts of an issue differently: one says "Unpacked", another
+"The details" or "Key points". This table maps the words people use to the part they mean.
+Matching is case-insensitive, ignores a trailing colon and surrounding emoji/punctuation,
+and a leading "The" is optional where noted by listing both forms.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class Label(Enum):
+    HEADLINES = "headlines"
+    UNPACKED = "unpacked"
+    BOTTOM_LINE = "bottom_line"
+    SHORTLIST = "shortlist"
+    REFERENCES = "references"
+
+
+#: Exact label texts (lower case, no trailing colon).
+LABELS: dict[Label, tuple[str, ...]] = {
+    Label.HEADLINES: (
+        "in this issue",
+        "in today's issue",
+        "in today's edition",
+        "in today's newsletter",
+        "in today's email",
+        "inside this issue",
+        "inside today's issue",
+        "today's headlines",
+        "today's top stories",
+        "top stories",
+        "headlines",
+        "what's inside",
+        "this week's headlines",
+        "in this edition",
+        "on the menu",
+    ),
+    Label.UNPACKED: (
+        "unpacked",
+        "the details",
+        "details",
+        "key points",
+        "key details",
+        "the key points",
+        "key takeaways",
+        "what you need to know",
+        "the specifics",
+        "by the numbers",
+        "zoom in",
+        "what happened",
+        "the breakdown",
+    ),
+    Label.BOTTOM_LINE: (
+        "bottom line",
+        "the bottom line",
+        "why it matters",
+        "why this matters",
+        "the takeaway",
+        "takeaway",
+        "our take",
+        "my take",
+        "the big picture",
+        "so what",
+        "what it means",
+        "the upshot",
+    ),
+    Label.SHORTLIST: (
+        "the shortlist",
+        "shortlist",
+        "quick hits",
+        "in brief",
+        "briefly",
+        "quick links",
+        "everything else",
+        "everything else in ai today",
+        "also noteworthy",
+        "more news",
+        "around the web",
+        "in other news",
+        "lightning round",
+        "quick bites",
+        "news in brief",
+        "other headlines",
+        "the roundup",
+        "what else happened",
+        "other news",
+    ),
+    Label.REFERENCES: (
+        "references",
+        "sources",
+        "further reading",
+        "read more",
+        "links",
+        "source links",
+        "citations",
+        "notes",
+        "sources and further reading",
+    ),
+}
+
+#: Prefixes that introduce the headline list of "In today's <Publication>:" style.
+HEADLINE_PREFIXES: tuple[str, ...] = ("in today's ", "in todays ", "in today’s ", "today in ")
+
+#: Lines that introduce a sponsored block.
+SPONSOR_PATTERN = re.compile(
+    r"^(?:together with|presented by|sponsored by|brought to you by|in partnership with|"
+    r"a message from|partner content|from our partners?|sponsor(?:ed)?|advertisement|"
+    r"paid post|promoted)\b",
+    re.IGNORECASE,
+)
+
+#: Teaser line in a briefing's header ("PLUS: ...").
+TEASER_PATTERN = re.compile(r"^(?:plus|also inside|also in this issue)\s*:\s*\S", re.IGNORECASE)
+
+#: Lines that belong to an e-mail footer rather than the issue.
+FOOTER_PATTERN = re.compile(
+    r"\b(?:unsubscribe|manage (?:your )?(?:preferences|subscription)|view (?:this email )?in "
+    r"(?:your )?browser|update your preferences|you are receiving this|you received this email)\b",
+    re.IGNORECASE,
+)
+
+_EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
+_LOOKUP: dict[str, Label] = {text: label for label, texts in LABELS.items() for text in texts}
+
+
+def normalise_label(text: str) -> str:
+    """Lower-case ``text`` and trim emoji, punctuation and a trailing colon from both ends."""
+    text = text.strip().lower().replace("’", "'")
+    return _EDGE_JUNK.sub("", text).strip()
+
+
+def label_for(text: str) -> Label | None:
+    """The label ``text`` names when it stands on its own ("Unpacked:", "## Quick hits")."""
+    key = normalise_label(text)
+    if not key or len(key) > 60:
+        return None
+    found = _LOOKUP.get(key)
+    if found is not None:
+        return found
+    if any(key.startswith(prefix) for prefix in HEADLINE_PREFIXES) and len(key.split()) <= 6:
+        return Label.HEADLINES
+    return None
+
+
+_INLINE = re.compile(r"^\s*[\W_]{0,3}\s*([A-Za-z][A-Za-z' ’]{1,40}?)\s*:\s+(\S.*)$", re.DOTALL)
+
+#: Labels that may start a paragraph and carry text after the colon ("Bottom line: ...").
+INLINE_LABELS = (Label.UNPACKED, Label.BOTTOM_LINE)
+
+
+def inline_label(text: str) -> tuple[Label, str] | None:
+    """Split "Bottom line: text" into (label, "text") for labels that may stand inline."""
+    match = _INLINE.match(text)
+    if not match:
+        return None
+    label = _LOOKUP.get(normalise_label(match.group(1)))
+    if label in INLINE_LABELS:
+        return label, match.group(2).strip()
+    return None

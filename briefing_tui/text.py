@@ -1,0 +1,103 @@
+"""Text hygiene for everything that comes from feeds and files.
+
+Text from the outside world is hostile until cleaned: it can carry terminal escape sequences,
+C0/C1 control characters, bidi overrides that reorder what the user sees, and HTML entities.
+Every string the parser hands out has been through :func:`clean_text`, and every URL through
+:func:`safe_url`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from urllib.parse import urljoin, urlsplit
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC strings (terminated by BEL
+# or ST), and two-byte escapes. C1 equivalents (0x9b CSI, 0x9d OSC, ...) are handled the same way.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?      # CSI ... final byte
+  | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])                  # OSC, DCS, SOS, PM, APC
+      [^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?                  # ... up to BEL or ST
+  | \x1b[\x20-\x2f]*[\x30-\x7e]?                             # other ESC sequences
+    """,
+    re.VERBOSE,
+)
+# Remaining C0 controls except tab and newline, DEL, C1 controls, bidi embeddings/overrides/
+# isolates, and a few invisible characters that only serve to hide text.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff\ufff9-\ufffb]"
+)
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+OPENABLE_SCHEMES = frozenset({"http", "https"})
+
+
+def strip_controls(text: str) -> str:
+    """Remove escape sequences and control characters, keeping newlines and tabs."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def clean_text(text: str | None, *, decode_entities: bool = True, multiline: bool = False) -> str:
+    """Return ``text`` safe to show: entities decoded, controls removed, whitespace normalised.
+
+    With ``multiline`` paragraphs separated by blank lines are kept (as one blank line);
+    otherwise all whitespace runs, newlines included, fold into single spaces.
+    """
+    if not text:
+        return ""
+    if decode_entities and "&" in text:
+        text = html.unescape(text)
+    text = strip_controls(text)
+    text = unicodedata.normalize("NFC", text)
+    if multiline:
+        paragraphs = [_SPACES.sub(" ", " ".join(p.split("\n"))).strip() for p in _BLANK_LINES.split(text)]
+        return "\n\n".join(p for p in paragraphs if p)
+    return _SPACES.sub(" ", text.replace("\n", " ")).strip()
+
+
+def safe_url(url: str | None, base: str | None = None) -> str | None:
+    """Return ``url`` if it is an http, https or mailto URL (resolved against ``base``), else None."""
+    if not url:
+        return None
+    url = strip_controls(html.unescape(url) if "&" in url else url)
+    url = "".join(url.split())  # no whitespace inside a URL
+    if not url:
+        return None
+    if base and not urlsplit(url).scheme:
+        url = urljoin(base, url)
+    elif url.startswith("//"):
+        url = "https:" + url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES:
+        return None
+    if parts.scheme.lower() != "mailto" and not parts.netloc:
+        return None
+    return url
+
+
+def is_openable(url: str | None) -> bool:
+    """True for URLs the reader may hand to a browser: http and https only."""
+    if not url:
+        return False
+    try:
+        return urlsplit(url).scheme.lower() in OPENABLE_SCHEMES
+    except ValueError:
+        return False
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut ``text`` to ``limit`` characters for display, marking the cut with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - 1)].rstrip() + "…"
