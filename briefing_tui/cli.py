@@ -12,9 +12,13 @@ import sys
 from pathlib import Path
 
 from briefing_tui import __version__
+from briefing_tui.config import ConfigError, load_config
 from briefing_tui.feeds import FeedError, looks_like_feed, parse_feed
 from briefing_tui.model import Briefing
 from briefing_tui.parser import ParseError, parse_document
+from briefing_tui.paths import Locations
+from briefing_tui.store.db import StoreError
+from briefing_tui.store.query import QueryError, section_name
 
 
 class UsageError(Exception):
@@ -99,15 +103,339 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _locations(args: argparse.Namespace) -> Locations:
+    return Locations.resolve(
+        getattr(args, "data_dir", None), getattr(args, "cache_dir", None), getattr(args, "config_dir", None)
+    )
+
+
+def open_library(args: argparse.Namespace):
+    """The Library for the chosen locations; repairs made while opening are reported on stderr."""
+    from briefing_tui.library import Library
+
+    locations = _locations(args)
+    try:
+        config = load_config(locations.config_file)
+    except ConfigError as error:
+        print(f"briefing-tui: {error}; using defaults", file=sys.stderr)
+        config = None
+    library = Library(locations, config)
+    for notice in library.notices:
+        print(f"briefing-tui: {notice}", file=sys.stderr)
+    return library
+
+
+def _json_out(data) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_paths(args: argparse.Namespace) -> int:
+    locations = _locations(args)
+    print(f"data:   {locations.data_dir}")
+    print(f"cache:  {locations.cache_dir}")
+    print(f"config: {locations.config_file}")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    try:
+        added = library.add_feed(args.url, args.title)
+    except ValueError as error:
+        raise CommandError(str(error)) from error
+    print(("added " if added else "already subscribed: ") + args.url.strip())
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    removed = library.remove_feed(args.feed)
+    if removed is None:
+        raise CommandError(f"no subscription {args.feed!r} (see 'briefing-tui feeds')")
+    print(f"removed {removed.url}")
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    feeds = library.feeds()
+    if args.json:
+        _json_out(
+            [
+                {
+                    "number": number,
+                    "url": feed.url,
+                    "title": feed.title,
+                    "last_success": feed.last_success,
+                    "last_error": feed.last_error,
+                    "last_error_at": feed.last_error_at,
+                    "unread_stories": feed.unread,
+                }
+                for number, feed in enumerate(feeds, 1)
+            ]
+        )
+        return 0
+    if not feeds:
+        print("no subscriptions; add one with: briefing-tui add URL")
+        return 0
+    for number, feed in enumerate(feeds, 1):
+        status = f"ok {feed.last_success}" if feed.last_success else "never fetched"
+        if feed.last_error:
+            status = f"ERROR {feed.last_error_at}: {feed.last_error}"
+        print(f"{number:>3}. {feed.title or feed.url}  [{feed.unread} unread]")
+        if feed.title:
+            print(f"     {feed.url}")
+        print(f"     {status}")
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    total = len(library.subscriptions())
+    if total == 0:
+        print("no subscriptions; add one with: briefing-tui add URL")
+        return 0
+
+    def line(outcome) -> str:
+        name = outcome.title or outcome.url
+        if outcome.status == "error":
+            return f"FAIL  {name}: {outcome.error}"
+        if outcome.status == "deferred":
+            return f"WAIT  {name}: {outcome.error}"
+        if outcome.status == "not_modified":
+            return f"ok    {name}: not modified"
+        return f"ok    {name}: {outcome.new} new, {outcome.updated} updated"
+
+    if sys.stderr.isatty() and not getattr(args, "plain", False):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.text import Text
+
+        console = Console(stderr=True)
+        with Progress(
+            TextColumn("refreshing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+        ) as bar:
+            task = bar.add_task("refresh", total=total)
+
+            def progress(outcome, done, _total):
+                if outcome.status == "error":
+                    bar.console.print(Text(line(outcome)), style="red")
+                bar.update(task, completed=done)
+
+            report = library.refresh(jobs=args.jobs, progress=progress)
+    else:
+
+        def progress(outcome, done, _total):
+            print(line(outcome), flush=True)
+
+        report = library.refresh(jobs=args.jobs, progress=progress)
+    print(f"refreshed {report.summary()}")
+    for outcome in report.failed:
+        print(f"  failed: {outcome.title or outcome.url}: {outcome.error}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    library = open_library(args)
+
+    def progress(path: str, error: str | None) -> None:
+        if error:
+            print(f"briefing-tui: {path}: {error}", file=sys.stderr)
+
+    report = library.import_paths(args.paths, progress)
+    parts = [f"{report.new} new", f"{report.updated} updated", f"{report.unchanged} unchanged"]
+    if report.subscriptions:
+        parts.append(f"{report.subscriptions} subscriptions added")
+    if report.errors:
+        parts.append(f"{len(report.errors)} failed")
+    print("imported: " + ", ".join(parts))
+    for reason in report.skipped:
+        print(f"briefing-tui: skipped entry {reason}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    issues = library.issues(unread_only=args.unread, source=args.source)
+    if args.json:
+        _json_out(
+            [
+                {
+                    "id": issue.id,
+                    "title": issue.title,
+                    "source": issue.source,
+                    "date": issue.date,
+                    "stories": issue.stories,
+                    "unread_stories": issue.unread,
+                }
+                for issue in issues
+            ]
+        )
+        return 0
+    for issue in issues:
+        unread = f"{issue.unread}/{issue.stories} unread" if issue.stories else "article"
+        print(f"{issue.id}  {issue.date or '----------'}  {issue.source or '-'}: {issue.title}  [{unread}]")
+    return 0
+
+
+def _plain_snippet(snippet: str) -> str:
+    return snippet.replace("\x02", "[").replace("\x03", "]").replace("\n", " ")
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    try:
+        hits = library.search(args.query, section=args.section, limit=args.limit)
+    except QueryError as error:
+        raise UsageError(f"briefing-tui search: {error}") from error
+    if args.json:
+        _json_out(
+            [
+                {
+                    "rank": rank,
+                    "issue_id": hit.issue_id,
+                    "item_id": hit.item_id or None,
+                    "section": hit.section,
+                    "snippet": hit.snippet.replace("\x02", "").replace("\x03", ""),
+                    "issue_title": hit.issue_title,
+                    "source": hit.source,
+                    "date": hit.date,
+                }
+                for rank, hit in enumerate(hits, 1)
+            ]
+        )
+        return 0
+    if not hits:
+        print("no matches")
+        return 0
+    for hit in hits:
+        print(f"{hit.issue_id} {hit.item_id or '-':<15} {hit.section:<12} {hit.issue_title}")
+        print(f"    {_plain_snippet(hit.snippet)}")
+    return 0
+
+
+def _mark(args: argparse.Namespace, read: bool) -> int:
+    library = open_library(args)
+    if args.all:
+        if not read:
+            raise UsageError("briefing-tui mark-unread: --all is only for mark-read")
+        count = library.mark_all_read()
+        print(f"marked {count} items read")
+        return 0
+    if args.issue:
+        if library.issue_summary(args.issue) is None:
+            raise CommandError(f"no issue {args.issue!r} (see 'briefing-tui list')")
+        count = library.mark_issue_read(args.issue) if read else library.mark_issue_unread(args.issue)
+        print(f"marked {count} items {'read' if read else 'unread'}")
+        return 0
+    if not args.ids:
+        raise UsageError(f"briefing-tui {args.command}: give item ids, --issue ID or --all")
+    known = library.known_items(args.ids)
+    unknown = [item for item in args.ids if item not in known]
+    found = [item for item in args.ids if item in known]
+    count = library.mark_read(found) if read else library.mark_unread(found)
+    print(f"marked {count} items {'read' if read else 'unread'}")
+    if unknown:
+        raise CommandError(f"unknown item ids: {' '.join(unknown[:10])}{' …' if len(unknown) > 10 else ''}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    text = {"opml": library.export_opml, "json": library.export_json, "markdown": library.export_markdown}[args.format]()
+    if args.output:
+        target = Path(args.output)
+        temporary = target.with_name(f".{target.name}.tmp")
+        try:
+            temporary.write_text(text, encoding="utf-8")
+            temporary.replace(target)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            raise CommandError(f"{target}: {error.strerror or error}") from error
+        print(f"wrote {target}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_read(args: argparse.Namespace) -> int:
+    """Open the reader."""
+    from briefing_tui.ui.app import run_reader
+
+    return run_reader(_locations(args))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="briefing-tui", description="A terminal reader for curated tech briefings.")
+    common = _Parser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help="where read marks and subscriptions live")
+    common.add_argument("--cache-dir", default=argparse.SUPPRESS, help="where the cache lives")
+    common.add_argument("--config-dir", default=argparse.SUPPRESS, help="where config.toml is read from")
+    parser = _Parser(
+        prog="briefing-tui",
+        description="A terminal reader for curated tech briefings. Without a command, opens the reader.",
+        parents=[common],
+    )
     parser.add_argument("--version", action="version", version=f"briefing-tui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    parse = commands.add_parser("parse", help="print the structure of one newsletter or feed file")
-    parse.add_argument("path", metavar="PATH", help="a .txt, .md, .html or feed file")
-    parse.add_argument("--json", action="store_true", help="print JSON instead of text")
-    parse.set_defaults(func=cmd_parse)
+
+    def command(name: str, func, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help, parents=[common])
+        sub.set_defaults(func=func)
+        return sub
+
+    sub = command("read", cmd_read, "open the reader (the default)")
+    sub = command("parse", cmd_parse, "print the structure of one newsletter or feed file")
+    sub.add_argument("path", metavar="PATH", help="a .txt, .md, .html or feed file")
+    sub.add_argument("--json", action="store_true", help="print JSON instead of text")
+    sub = command("add", cmd_add, "subscribe to a feed")
+    sub.add_argument("url", metavar="URL")
+    sub.add_argument("--title", help="a name for the feed")
+    sub = command("remove", cmd_remove, "unsubscribe (by URL or by number from 'feeds'); read marks are kept")
+    sub.add_argument("feed", metavar="URL|ID")
+    sub = command("feeds", cmd_feeds, "list subscriptions with last success, last error and unread counts")
+    sub.add_argument("--json", action="store_true")
+    sub = command("refresh", cmd_refresh, "fetch every subscription")
+    sub.add_argument("--jobs", type=_positive, default=None, metavar="N", help="feeds fetched at once (default 8)")
+    sub.add_argument("--plain", action="store_true", help="plain progress lines even on a terminal")
+    sub = command("import", cmd_import, "import newsletter (.txt .md .html), feed (.xml .rss .atom .json) and OPML files")
+    sub.add_argument("paths", nargs="+", metavar="PATH")
+    sub = command("list", cmd_list, "list cached issues, newest first")
+    sub.add_argument("--unread", action="store_true", help="only issues with unread stories")
+    sub.add_argument("--source", metavar="S", help="only issues whose source contains S")
+    sub.add_argument("--json", action="store_true")
+    sub = command("search", cmd_search, "full-text search across every cached issue")
+    sub.add_argument("query", metavar="QUERY", help='words, "phrases", prefix*, section:X, source:X, is:unread')
+    sub.add_argument("--section", type=_section, help="headlines, unpacked, bottom_line, shortlist, references, lead or body")
+    sub.add_argument("--limit", type=_positive, default=50)
+    sub.add_argument("--json", action="store_true")
+    for name, read in (("mark-read", True), ("mark-unread", False)):
+        sub = command(name, lambda args, read=read: _mark(args, read), f"mark items {'read' if read else 'unread'}")
+        sub.add_argument("ids", nargs="*", metavar="ID", help="story or shortlist item ids")
+        sub.add_argument("--issue", metavar="ID", help="every item of this issue")
+        sub.add_argument("--all", action="store_true", help="every cached item" if read else argparse.SUPPRESS)
+    sub = command("export", cmd_export, "export subscriptions (opml), everything (json) or issues (markdown)")
+    sub.add_argument("format", choices=("opml", "json", "markdown"))
+    sub.add_argument("--output", "-o", metavar="FILE")
+    sub = command("paths", cmd_paths, "print the data, cache and config locations")
     return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _section(value: str) -> str:
+    try:
+        return section_name(value)
+    except QueryError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,13 +443,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.print_help()
-            return 0
+            return cmd_read(args)
         return args.func(args)
     except UsageError as error:
         print(str(error), file=sys.stderr)
         return 2
-    except CommandError as error:
+    except (CommandError, StoreError) as error:
         print(f"briefing-tui: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

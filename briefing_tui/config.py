@@ -1,0 +1,83 @@
+"""The optional TOML config file, read once at start.
+
+    [fetch]
+    jobs = 8                 # feeds fetched at once
+    max_bytes = 10485760     # largest response body accepted (after decompression)
+    timeout = 20             # seconds to connect / between bytes
+    total_timeout = 60       # seconds for one feed at most
+
+    [reader]
+    mark_read_on_open = true
+
+    [keys]
+    next_unread = "n,ctrl+n"   # binding id = comma-separated keys
+
+A bad file gives one line naming the file and the key, and the defaults are used.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class FetchConfig:
+    jobs: int = 8
+    max_bytes: int = 10 * 1024 * 1024
+    timeout: float = 20.0
+    total_timeout: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    mark_read_on_open: bool = True
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+def _number(table: dict, key: str, default, where: str, kind=int, minimum=1):
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+        raise ConfigError(f"{where}.{key} must be a number >= {minimum}")
+    return kind(value)
+
+
+def load_config(path: Path) -> Config:
+    """Read ``path``; a missing file means defaults. Raises ConfigError with a one-line message."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror or error}") from error
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from error
+    try:
+        fetch = data.get("fetch", {})
+        reader = data.get("reader", {})
+        keys = data.get("keys", {})
+        if not isinstance(fetch, dict) or not isinstance(reader, dict) or not isinstance(keys, dict):
+            raise ConfigError("[fetch], [reader] and [keys] must be tables")
+        fetch_config = FetchConfig(
+            jobs=_number(fetch, "jobs", 8, "fetch"),
+            max_bytes=_number(fetch, "max_bytes", 10 * 1024 * 1024, "fetch", minimum=1024),
+            timeout=_number(fetch, "timeout", 20.0, "fetch", kind=float, minimum=0.1),
+            total_timeout=_number(fetch, "total_timeout", 60.0, "fetch", kind=float, minimum=0.1),
+        )
+        mark = reader.get("mark_read_on_open", True)
+        if not isinstance(mark, bool):
+            raise ConfigError("reader.mark_read_on_open must be true or false")
+        for key, value in keys.items():
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"keys.{key} must be a string of keys such as \"n,ctrl+n\"")
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from error
+    return Config(fetch=fetch_config, mark_read_on_open=mark, keys={k: v.strip() for k, v in keys.items()})

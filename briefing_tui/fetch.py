@@ -1,0 +1,230 @@
+"""Fetching feeds over HTTP: bounded concurrency, conditional GET, size and time limits.
+
+httpx does the protocol work; decompression is ours so that the size limit holds for the
+decompressed body too (a small gzip bomb cannot expand past ``max_bytes`` in memory).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import zlib
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from briefing_tui import __version__
+from briefing_tui.config import FetchConfig
+from briefing_tui.text import clean_text
+
+USER_AGENT = f"briefing-tui/{__version__} (+terminal newsletter reader)"
+MAX_REDIRECTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRequest:
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    retry_after: str | None = None  # ISO time before which the server asked us not to come back
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    url: str
+    status: str  # "ok", "not_modified", "error" or "deferred"
+    body: bytes | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    final_url: str | None = None
+    http_status: int | None = None
+    error: str | None = None
+    retry_after: str | None = None
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MiB"
+
+
+def _retry_after(value: str | None) -> str | None:
+    """ISO time named by a Retry-After header (seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    now = datetime.now(timezone.utc)
+    if value.isdigit():
+        when = now + timedelta(seconds=min(int(value), 7 * 24 * 3600))
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+    return when.replace(microsecond=0).isoformat()
+
+
+def _describe(error: BaseException) -> str:
+    """One line for a network failure."""
+    if isinstance(error, httpx.TooManyRedirects):
+        return f"too many redirects (more than {MAX_REDIRECTS})"
+    if isinstance(error, httpx.ConnectTimeout):
+        return "timed out connecting to the server"
+    if isinstance(error, (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout)):
+        return "timed out waiting for the server"
+    text = str(error) or error.__class__.__name__
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, ssl.SSLError) or "SSL" in text or "CERTIFICATE" in text.upper():
+        return "TLS error: " + clean_text(text)[:160]
+    if isinstance(error, httpx.ConnectError):
+        if "refused" in text.lower():
+            return "connection refused"
+        return "cannot connect: " + clean_text(text)[:160]
+    if isinstance(error, httpx.UnsupportedProtocol):
+        return "unsupported URL (only http and https)"
+    if isinstance(error, httpx.InvalidURL):
+        return "invalid URL"
+    return clean_text(text)[:200]
+
+
+class _Decoder:
+    """Content-Encoding decoding with an output cap."""
+
+    def __init__(self, encoding: str, limit: int):
+        encoding = encoding.lower().strip()
+        self.limit = limit
+        self.size = 0
+        if encoding in ("gzip", "x-gzip"):
+            self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self.inflater = zlib.decompressobj(32 + zlib.MAX_WBITS)
+            self.raw_fallback = True
+        elif encoding in ("", "identity"):
+            self.inflater = None
+        else:
+            raise ValueError(f"unsupported content encoding {encoding!r}")
+
+    def feed(self, chunk: bytes) -> bytes:
+        if self.inflater is None:
+            out = chunk
+        else:
+            try:
+                out = self.inflater.decompress(chunk, self.limit - self.size + 1)
+            except zlib.error:
+                if getattr(self, "raw_fallback", False) and self.size == 0:
+                    self.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+                    self.raw_fallback = False
+                    out = self.inflater.decompress(chunk, self.limit - self.size + 1)
+                else:
+                    raise
+            if self.inflater.unconsumed_tail:
+                raise _TooLarge
+        self.size += len(out)
+        if self.size > self.limit:
+            raise _TooLarge
+        return out
+
+
+async def fetch_one(client: httpx.AsyncClient, request: FetchRequest, config: FetchConfig) -> FetchResult:
+    url = request.url
+    if request.retry_after:
+        try:
+            until = datetime.fromisoformat(request.retry_after)
+        except ValueError:
+            until = None
+        if until and until > datetime.now(timezone.utc):
+            return FetchResult(url, "deferred", retry_after=request.retry_after,
+                               error=f"server asked to wait until {until:%Y-%m-%d %H:%M} UTC")
+    headers = {"Accept-Encoding": "gzip, deflate"}
+    if request.etag:
+        headers["If-None-Match"] = request.etag
+    if request.last_modified:
+        headers["If-Modified-Since"] = request.last_modified
+    try:
+        async with asyncio.timeout(config.total_timeout):
+            async with client.stream("GET", url, headers=headers) as response:
+                status = response.status_code
+                if status == 304:
+                    return FetchResult(url, "not_modified", etag=request.etag,
+                                       last_modified=request.last_modified, http_status=304,
+                                       final_url=str(response.url))
+                if status >= 400:
+                    retry = _retry_after(response.headers.get("retry-after")) if status in (429, 503) else None
+                    message = f"HTTP {status} {response.reason_phrase}".strip()
+                    if retry:
+                        message += f"; retry after {retry}"
+                    return FetchResult(url, "error", http_status=status, error=message, retry_after=retry)
+                length = response.headers.get("content-length")
+                if length and length.isdigit() and int(length) > config.max_bytes:
+                    return FetchResult(url, "error", http_status=status,
+                                       error=f"response larger than the {_mib(config.max_bytes)} limit")
+                try:
+                    decoder = _Decoder(response.headers.get("content-encoding", ""), config.max_bytes)
+                except ValueError as error:
+                    return FetchResult(url, "error", http_status=status, error=str(error))
+                parts = []
+                received = 0
+                async for chunk in response.aiter_raw():
+                    received += len(chunk)
+                    if received > config.max_bytes:
+                        raise _TooLarge
+                    parts.append(decoder.feed(chunk))
+                return FetchResult(
+                    url,
+                    "ok",
+                    body=b"".join(parts),
+                    content_type=response.headers.get("content-type"),
+                    etag=response.headers.get("etag"),
+                    last_modified=response.headers.get("last-modified"),
+                    final_url=str(response.url),
+                    http_status=status,
+                )
+    except _TooLarge:
+        return FetchResult(url, "error", error=f"response larger than the {_mib(config.max_bytes)} limit")
+    except TimeoutError:
+        return FetchResult(url, "error", error=f"took longer than {config.total_timeout:g} s; gave up")
+    except zlib.error:
+        return FetchResult(url, "error", error="corrupt compressed response")
+    except httpx.HTTPError as error:
+        return FetchResult(url, "error", error=_describe(error))
+    except (OSError, ValueError) as error:
+        return FetchResult(url, "error", error=clean_text(str(error))[:200] or error.__class__.__name__)
+
+
+def make_client(config: FetchConfig) -> httpx.AsyncClient:
+    timeout = httpx.Timeout(config.timeout, connect=min(config.timeout, 10.0))
+    limits = httpx.Limits(max_connections=max(config.jobs, 1) * 2, max_keepalive_connections=config.jobs)
+    return httpx.AsyncClient(
+        timeout=timeout,
+        limits=limits,
+        follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+        headers={"User-Agent": USER_AGENT},
+    )
+
+
+async def fetch_all(
+    requests: Sequence[FetchRequest],
+    config: FetchConfig,
+    on_result: Callable[[FetchResult], Awaitable[None]],
+    *,
+    jobs: int | None = None,
+) -> None:
+    """Fetch every request with at most ``jobs`` at once; ``on_result`` gets each result."""
+    limit = asyncio.Semaphore(max(1, jobs or config.jobs))
+    async with make_client(config) as client:
+
+        async def run(request: FetchRequest) -> None:
+            async with limit:
+                result = await fetch_one(client, request, config)
+            await on_result(result)
+
+        await asyncio.gather(*(run(request) for request in requests))

@@ -1,0 +1,144 @@
+"""Turning fetched bytes and local files into parsed issues, ready for the cache.
+
+The functions here are pure (no database) and picklable, so CPU-bound parsing can run in a
+process pool while the event loop keeps fetching.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefing_tui.feeds import FeedError, looks_like_feed, parse_feed
+from briefing_tui.model import Briefing
+from briefing_tui.parser import ParseError, decode, parse_document
+from briefing_tui.text import clean_text, safe_url
+
+NEWSLETTER_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})
+OPML_SUFFIXES = frozenset({".opml"})
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedIssue:
+    key: str
+    raw: str
+    content_type: str | None
+    hints: dict
+    briefing: Briefing
+
+
+@dataclass(slots=True)
+class ParsedPayload:
+    """What one document (a feed or a newsletter file) turned into."""
+
+    origin: str
+    feed_title: str | None = None
+    issues: list[ParsedIssue] = field(default_factory=list)
+    subscriptions: list[tuple[str, str | None]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # entries that could not be parsed, with why
+    error: str | None = None
+
+
+def content_key(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+
+
+def parse_feed_payload(origin: str, body: bytes, url: str | None = None) -> ParsedPayload:
+    """Parse a feed document into issues. Never raises: failures land in ``error``/``skipped``."""
+    payload = ParsedPayload(origin=origin)
+    try:
+        feed = parse_feed(body, url=url)
+    except FeedError as error:
+        payload.error = str(error)
+        return payload
+    except Exception as error:  # noqa: BLE001 - one bad feed must not stop the others
+        payload.error = f"unreadable feed ({error.__class__.__name__})"
+        return payload
+    payload.feed_title = feed.title
+    for entry in feed.entries:
+        hints = {"title": entry.title, "source": feed.title, "date": entry.date, "url": entry.link}
+        try:
+            briefing = entry.to_briefing(feed.title)
+        except ParseError as error:
+            payload.skipped.append(f"{entry.title or entry.key}: {error}")
+            continue
+        except Exception as error:  # noqa: BLE001
+            payload.skipped.append(f"{entry.title or entry.key}: parser failed ({error.__class__.__name__})")
+            continue
+        payload.issues.append(ParsedIssue(entry.key, entry.content, entry.content_type, hints, briefing))
+    return payload
+
+
+def parse_opml(data: bytes) -> list[tuple[str, str | None]]:
+    """(url, title) of every feed outline in an OPML document."""
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        raise ValueError(f"not valid OPML ({error})") from error
+    found = []
+    for outline in root.iter("outline"):
+        url = safe_url(outline.get("xmlUrl") or outline.get("xmlurl"))
+        if url:
+            title = clean_text(outline.get("title") or outline.get("text")) or None
+            found.append((url, title))
+    if root.tag.lower() != "opml":
+        raise ValueError("not an OPML document")
+    return found
+
+
+def is_opml(data: bytes, path: Path) -> bool:
+    return path.suffix.lower() in OPML_SUFFIXES or b"<opml" in data[:1024].lower()
+
+
+def parse_local_file(path_text: str) -> ParsedPayload:
+    """Parse a local newsletter, feed or OPML file. Never raises."""
+    path = Path(path_text)
+    payload = ParsedPayload(origin="import")
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        payload.error = "is a directory"
+        return payload
+    except OSError as error:
+        payload.error = error.strerror or str(error)
+        return payload
+    try:
+        if is_opml(data, path):
+            payload.subscriptions = parse_opml(data)
+            return payload
+        if looks_like_feed(data, path.name):
+            resolved = str(path.resolve())
+            result = parse_feed_payload("import:" + resolved, data)
+            if result.error:
+                result.error = f"not a readable feed: {result.error}"
+            return result
+        text = decode(data)
+        briefing = parse_document(text, filename=path.name)
+    except (ParseError, ValueError) as error:
+        payload.error = str(error)
+        return payload
+    except Exception as error:  # noqa: BLE001
+        payload.error = f"cannot parse ({error.__class__.__name__})"
+        return payload
+    suffix = path.suffix.lower()
+    content_type = {".md": "text/markdown", ".markdown": "text/markdown", ".html": "text/html", ".htm": "text/html"}.get(
+        suffix, "text/plain"
+    )
+    hints = {"title": None, "source": None, "date": None, "url": None, "filename": path.name}
+    payload.issues.append(ParsedIssue(content_key(text), text, content_type, hints, briefing))
+    return payload
+
+
+def reparse(raw: str, content_type: str | None, hints: dict) -> Briefing:
+    """Parse stored raw content again (after a parser upgrade)."""
+    return parse_document(
+        raw,
+        content_type=content_type,
+        filename=hints.get("filename"),
+        title=hints.get("title"),
+        source=hints.get("source"),
+        date=hints.get("date"),
+        url=hints.get("url"),
+    )

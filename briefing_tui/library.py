@@ -1,0 +1,455 @@
+"""The small API the reader and the CLI use: one object over the cache, read state and fetching.
+
+All methods are safe to call from worker threads; a lock serialises database access.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from briefing_tui.config import Config, FetchConfig
+from briefing_tui.fetch import FetchRequest, FetchResult, fetch_all
+from briefing_tui.ingest import (
+    NEWSLETTER_SUFFIXES,
+    OPML_SUFFIXES,
+    ParsedPayload,
+    parse_feed_payload,
+    parse_local_file,
+)
+from briefing_tui.feeds import FEED_SUFFIXES
+from briefing_tui.model import Briefing
+from briefing_tui.paths import Locations
+from briefing_tui.render import briefing_markdown
+from briefing_tui.store.cache import Cache, FeedState, IssueSummary, SearchHit
+from briefing_tui.store.db import StoreError, now_iso
+from briefing_tui.store.query import SearchQuery
+from briefing_tui.store.state import StateStore, Subscription
+from briefing_tui.text import clean_text, safe_url
+
+#: Parse in a process pool when at least this many documents wait (pool start-up costs ~0.1 s).
+POOL_THRESHOLD = 4
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    url: str
+    title: str | None
+    last_success: str | None
+    last_error: str | None
+    last_error_at: str | None
+    unread: int
+
+
+@dataclass(slots=True)
+class FeedOutcome:
+    url: str
+    title: str | None
+    status: str  # "updated", "not_modified", "error", "deferred"
+    new: int = 0
+    updated: int = 0
+    error: str | None = None
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FeedOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == "error"]
+
+    @property
+    def new(self) -> int:
+        return sum(outcome.new for outcome in self.outcomes)
+
+    def summary(self) -> str:
+        total = len(self.outcomes)
+        unchanged = sum(1 for outcome in self.outcomes if outcome.status == "not_modified")
+        deferred = sum(1 for outcome in self.outcomes if outcome.status == "deferred")
+        parts = [f"{total} feed{'s' if total != 1 else ''}", f"{self.new} new issue{'s' if self.new != 1 else ''}"]
+        if unchanged:
+            parts.append(f"{unchanged} unchanged")
+        if deferred:
+            parts.append(f"{deferred} waiting (rate-limited)")
+        if self.failed:
+            parts.append(f"{len(self.failed)} failed")
+        return ", ".join(parts)
+
+
+@dataclass(slots=True)
+class ImportReport:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    subscriptions: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class IssueView:
+    """An open issue: the briefing plus the reader's marks on its items."""
+
+    id: str
+    briefing: Briefing
+    read: frozenset[str]
+    starred: frozenset[str]
+
+
+def _expand(paths: Iterable[str]) -> list[str]:
+    """Files to import: the paths given, with directories expanded to the files they hold."""
+    wanted = NEWSLETTER_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES
+    out = []
+    for path in paths:
+        if os.path.isdir(path):
+            for root, _dirs, files in os.walk(path):
+                out.extend(
+                    os.path.join(root, name) for name in sorted(files) if Path(name).suffix.lower() in wanted
+                )
+        else:
+            out.append(path)
+    return out
+
+
+class Library:
+    def __init__(self, locations: Locations, config: Config | None = None):
+        self.locations = locations
+        self.config = config or Config()
+        self._lock = threading.RLock()
+        self.state = StateStore.open(locations.state_db)
+        self.cache = Cache.open(locations.cache_db, state_db=locations.state_db)
+        #: One-line messages about what was repaired while opening.
+        self.notices: list[str] = []
+        if self.state.recovered_from:
+            self.notices.append(
+                f"read-state database was damaged; it was moved to {self.state.recovered_from} and a new one started"
+            )
+        if self.cache.recovered_from:
+            self.notices.append(
+                f"cache was damaged; it was moved to {self.cache.recovered_from} and is rebuilt on the next refresh"
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self.cache.close()
+            self.state.close()
+
+    # -- subscriptions ---------------------------------------------------------------------------
+    def add_feed(self, url: str, title: str | None = None) -> bool:
+        clean = safe_url(url.strip())
+        if not clean or not clean.lower().startswith(("http://", "https://")):
+            raise ValueError(f"not an http(s) URL: {clean_text(url)[:200]}")
+        with self._lock:
+            return self.state.add_subscription(clean, clean_text(title) or None)
+
+    def _resolve_feed(self, url_or_index: str) -> Subscription | None:
+        subscriptions = self.state.subscriptions()
+        for subscription in subscriptions:
+            if subscription.url == url_or_index:
+                return subscription
+        if url_or_index.isdigit() and 1 <= int(url_or_index) <= len(subscriptions):
+            return subscriptions[int(url_or_index) - 1]
+        return None
+
+    def remove_feed(self, url_or_index: str) -> Subscription | None:
+        """Unsubscribe (by URL or by its number in ``feeds``); cached issues go, read marks stay."""
+        with self._lock:
+            subscription = self._resolve_feed(url_or_index)
+            if subscription is None:
+                return None
+            self.state.remove_subscription(subscription.url)
+            self.cache.forget_feed(subscription.url)
+            return subscription
+
+    def subscriptions(self) -> list[Subscription]:
+        with self._lock:
+            return self.state.subscriptions()
+
+    def feeds(self) -> list[FeedInfo]:
+        with self._lock:
+            out = []
+            for subscription in self.state.subscriptions():
+                state = self.cache.feed_state(subscription.url)
+                out.append(
+                    FeedInfo(
+                        url=subscription.url,
+                        title=subscription.title or state.title,
+                        last_success=state.last_success,
+                        last_error=state.last_error,
+                        last_error_at=state.last_error_at,
+                        unread=self.cache.unread_for_origin(subscription.url),
+                    )
+                )
+            return out
+
+    # -- refresh ---------------------------------------------------------------------------------
+    def refresh(
+        self,
+        *,
+        jobs: int | None = None,
+        progress: Callable[[FeedOutcome, int, int], None] | None = None,
+        urls: Sequence[str] | None = None,
+    ) -> RefreshReport:
+        """Fetch every subscription (or ``urls``) and store what changed. Blocks until done."""
+        with self._lock:
+            subscriptions = self.state.subscriptions()
+            titles = {s.url: s.title for s in subscriptions}
+            targets = list(urls) if urls is not None else [s.url for s in subscriptions]
+            requests = []
+            for url in targets:
+                state = self.cache.feed_state(url)
+                requests.append(FetchRequest(url, state.etag, state.last_modified, state.retry_after))
+        report = RefreshReport()
+        if not requests:
+            return report
+        fetch_config = self.config.fetch
+        if jobs:
+            fetch_config = FetchConfig(jobs, fetch_config.max_bytes, fetch_config.timeout, fetch_config.total_timeout)
+        pool: Executor | None = None
+        if len(requests) >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
+            try:
+                import multiprocessing
+
+                pool = ProcessPoolExecutor(
+                    max_workers=min(os.cpu_count() or 2, 4), mp_context=multiprocessing.get_context("forkserver")
+                )
+            except (OSError, ValueError):
+                pool = None
+
+        async def handle(result: FetchResult) -> None:
+            outcome = FeedOutcome(result.url, titles.get(result.url), result.status, error=result.error)
+            payload: ParsedPayload | None = None
+            if result.status == "ok" and result.body is not None:
+                loop = asyncio.get_running_loop()
+                try:
+                    payload = await loop.run_in_executor(
+                        pool, parse_feed_payload, result.url, result.body, result.final_url or result.url
+                    )
+                except Exception as error:  # noqa: BLE001 - a broken pool falls back to in-thread parsing
+                    payload = parse_feed_payload(result.url, result.body, result.final_url or result.url)
+                    del error
+                if payload.error:
+                    outcome.status, outcome.error = "error", payload.error
+                else:
+                    outcome.status = "updated"
+                    outcome.title = outcome.title or payload.feed_title
+                    outcome.skipped = payload.skipped
+            await asyncio.get_running_loop().run_in_executor(None, self._store_result, result, payload, outcome)
+            report.outcomes.append(outcome)
+            if progress:
+                progress(outcome, len(report.outcomes), len(requests))
+
+        try:
+            asyncio.run(fetch_all(requests, fetch_config, handle, jobs=jobs))
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+        return report
+
+    def _store_result(self, result: FetchResult, payload: ParsedPayload | None, outcome: FeedOutcome) -> None:
+        with self._lock:
+            previous = self.cache.feed_state(result.url)
+            stamp = now_iso()
+            try:
+                with self.cache.transaction():
+                    if payload is not None and not payload.error:
+                        for issue in payload.issues:
+                            _id, status = self.cache.store_issue(
+                                origin=result.url,
+                                key=issue.key,
+                                raw=issue.raw,
+                                content_type=issue.content_type,
+                                hints=issue.hints,
+                                briefing=issue.briefing,
+                            )
+                            if status == "new":
+                                outcome.new += 1
+                            elif status == "updated":
+                                outcome.updated += 1
+                    ok = outcome.status in ("updated", "not_modified")
+                    self.cache.save_feed_state(
+                        FeedState(
+                            url=result.url,
+                            title=(payload.feed_title if payload else None) or previous.title,
+                            etag=result.etag if result.status == "ok" else previous.etag,
+                            last_modified=result.last_modified if result.status == "ok" else previous.last_modified,
+                            last_success=stamp if ok else previous.last_success,
+                            last_error=None if ok else (outcome.error if outcome.status == "error" else previous.last_error),
+                            last_error_at=None if ok else (stamp if outcome.status == "error" else previous.last_error_at),
+                            retry_after=result.retry_after if result.status in ("error", "deferred") else None,
+                        )
+                    )
+            except StoreError as error:
+                outcome.status, outcome.error = "error", str(error)
+
+    # -- import ----------------------------------------------------------------------------------
+    def import_paths(
+        self, paths: Iterable[str], progress: Callable[[str, str | None], None] | None = None
+    ) -> ImportReport:
+        """Import newsletter, feed and OPML files. Per-file failures are collected, not raised."""
+        report = ImportReport()
+        files = _expand(paths)
+        pool: Executor | None = None
+        if len(files) >= 64 and (os.cpu_count() or 1) > 1:
+            import multiprocessing
+
+            pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=multiprocessing.get_context("forkserver"))
+        try:
+            results = pool.map(parse_local_file, files, chunksize=16) if pool else map(parse_local_file, files)
+            batch: list[tuple[str, ParsedPayload]] = []
+            for path, payload in zip(files, results):
+                batch.append((path, payload))
+                if len(batch) >= 200:
+                    self._store_imports(batch, report, progress)
+                    batch = []
+            self._store_imports(batch, report, progress)
+        finally:
+            if pool is not None:
+                pool.shutdown()
+        return report
+
+    def _store_imports(self, batch, report: ImportReport, progress) -> None:
+        if not batch:
+            return
+        with self._lock, self.cache.transaction():
+            for path, payload in batch:
+                if payload.error:
+                    report.errors.append((path, payload.error))
+                    if progress:
+                        progress(path, payload.error)
+                    continue
+                for url, title in payload.subscriptions:
+                    if self.state.add_subscription(url, title):
+                        report.subscriptions += 1
+                report.skipped.extend(f"{path}: {reason}" for reason in payload.skipped)
+                for issue in payload.issues:
+                    _id, status = self.cache.store_issue(
+                        origin=payload.origin,
+                        key=issue.key,
+                        raw=issue.raw,
+                        content_type=issue.content_type,
+                        hints=issue.hints,
+                        briefing=issue.briefing,
+                    )
+                    setattr(report, status, getattr(report, status) + 1)
+                if progress:
+                    progress(path, None)
+
+    # -- reading ---------------------------------------------------------------------------------
+    def count_issues(self, *, unread_only: bool = False, source: str | None = None) -> int:
+        with self._lock:
+            return self.cache.count_issues(unread_only=unread_only, source=source)
+
+    def issues(
+        self, *, offset: int = 0, limit: int = -1, unread_only: bool = False, source: str | None = None
+    ) -> list[IssueSummary]:
+        with self._lock:
+            return self.cache.issues(offset=offset, limit=limit, unread_only=unread_only, source=source)
+
+    def issue_summary(self, issue_id: str) -> IssueSummary | None:
+        with self._lock:
+            return self.cache.issue_summary(issue_id)
+
+    def position_of(self, issue_id: str, *, unread_only: bool = False, source: str | None = None) -> int | None:
+        with self._lock:
+            return self.cache.position_of(issue_id, unread_only=unread_only, source=source)
+
+    def open_issue(self, issue_id: str) -> IssueView | None:
+        with self._lock:
+            briefing = self.cache.issue(issue_id)
+            if briefing is None:
+                return None
+            ids = [s.id for s in briefing.stories] + [i.id for i in briefing.shortlist]
+            return IssueView(
+                issue_id,
+                briefing,
+                frozenset(self.state.read_ids(ids)),
+                frozenset(self.state.starred_ids() & set(ids)),
+            )
+
+    def search(self, text: str, *, section: str | None = None, limit: int = 50) -> list[SearchHit]:
+        """Ranked hits for a query in the reader's query language (raises QueryError)."""
+        query = SearchQuery.parse(text, section=section)
+        with self._lock:
+            return self.cache.search(query, limit=limit)
+
+    # -- marks -----------------------------------------------------------------------------------
+    def mark_read(self, item_ids: Iterable[str], issue_id: str | None = None) -> int:
+        ids = list(item_ids)
+        with self._lock:
+            owners = self.cache.issues_of_items(ids) if issue_id is None else {}
+            return self.state.mark_read((item, issue_id or owners.get(item)) for item in ids)
+
+    def mark_unread(self, item_ids: Iterable[str]) -> int:
+        with self._lock:
+            return self.state.mark_unread(item_ids)
+
+    def known_items(self, item_ids: Iterable[str]) -> set[str]:
+        with self._lock:
+            return set(self.cache.issues_of_items(item_ids))
+
+    def mark_issue_read(self, issue_id: str) -> int:
+        with self._lock:
+            return self.state.mark_read((item, issue_id) for item in self.cache.item_ids(issue_id))
+
+    def mark_issue_unread(self, issue_id: str) -> int:
+        with self._lock:
+            return self.state.mark_unread(self.cache.item_ids(issue_id))
+
+    def mark_all_read(self) -> int:
+        with self._lock:
+            owners = self.cache.conn.execute("SELECT item_id, issue_id FROM items").fetchall()
+            return self.state.mark_read(owners)
+
+    def set_starred(self, item_id: str, issue_id: str | None, starred: bool) -> None:
+        with self._lock:
+            self.state.set_starred(item_id, issue_id, starred)
+
+    # -- export ----------------------------------------------------------------------------------
+    def export_opml(self) -> str:
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<opml version="2.0">',
+            "  <head><title>briefing-tui subscriptions</title></head>",
+            "  <body>",
+        ]
+        for subscription in self.subscriptions():
+            title = subscription.title or subscription.url
+            lines.append(
+                f'    <outline type="rss" text={quoteattr(title)} title={quoteattr(title)} xmlUrl={quoteattr(subscription.url)}/>'
+            )
+        lines += ["  </body>", "</opml>", ""]
+        return "\n".join(lines)
+
+    def export_json(self) -> str:
+        with self._lock:
+            read = self.state.read_ids()
+            starred = self.state.starred_ids()
+            issues = []
+            for issue_id, origin, briefing in self.cache.all_briefings():
+                data = briefing.to_dict()
+                ids = [s["id"] for s in data["stories"]] + [i["id"] for i in data["shortlist"]]
+                issues.append({"id": issue_id, "origin": origin, **data, "read": [i for i in ids if i in read]})
+            document = {
+                "subscriptions": [
+                    {"url": s.url, "title": s.title, "added_at": s.added_at} for s in self.state.subscriptions()
+                ],
+                "issues": issues,
+                "read": sorted(read),
+                "starred": sorted(starred),
+            }
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+    def export_markdown(self) -> str:
+        with self._lock:
+            parts = [briefing_markdown(briefing) for _id, _origin, briefing in self.cache.all_briefings()]
+        return "\n\n---\n\n".join(parts) + ("\n" if parts else "")

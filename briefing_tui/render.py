@@ -1,0 +1,51 @@
+"""Plain renderings of a briefing (Markdown), for export and for the CLI."""
+
+from __future__ import annotations
+
+from briefing_tui.model import Briefing
+
+
+def briefing_markdown(briefing: Briefing) -> str:
+    """The issue as a Markdown document, structure kept."""
+    out = [f"# {briefing.title}"]
+    meta = " · ".join(part for part in (briefing.source, briefing.date) if part)
+    if meta:
+        out.append(f"*{meta}*")
+    if briefing.subtitle:
+        out.append(briefing.subtitle)
+    if briefing.url:
+        out.append(f"<{briefing.url}>")
+    out.extend(briefing.intro)
+    if briefing.headlines:
+        out.append("## Headlines")
+        out.append("\n".join(f"- {headline}" for headline in briefing.headlines))
+    for story in briefing.stories:
+        title = f"{story.title} (sponsored)" if story.sponsored else story.title
+        if story.kicker:
+            out.append(f"###### {story.kicker}")
+        out.append(f"## {title}")
+        if story.lead:
+            out.append(story.lead)
+        if story.unpacked:
+            out.append("**Unpacked:**\n\n" + "\n".join(f"- {bullet}" for bullet in story.unpacked))
+        if story.bottom_line:
+            out.append(f"**Bottom line:** {story.bottom_line}")
+        out.extend(story.body)
+        if story.links:
+            out.append("\n".join(f"- [{link.text}]({link.url})" for link in story.links))
+    if briefing.shortlist:
+        out.append("## The Shortlist")
+        out.append(
+            "\n".join(f"- [{item.text}]({item.url})" if item.url else f"- {item.text}" for item in briefing.shortlist)
+        )
+    if briefing.references:
+        out.append("## References")
+        lines = []
+        for ref in briefing.references:
+            label = f"{ref.publisher} — {ref.title}" if ref.publisher else ref.title
+            lines.append(f"- [{label}]({ref.url})" if ref.url else f"- {label}")
+        out.append("\n".join(lines))
+    for section in briefing.sections:
+        out.append(f"## {section.title}")
+        out.extend(section.body)
+    return "\n\n".join(out)

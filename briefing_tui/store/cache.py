@@ -1,0 +1,487 @@
+"""The local cache: feeds' HTTP state, fetched entries (raw and parsed) and a full-text index.
+
+Everything here can be rebuilt by the next refresh or import, so a damaged cache file is moved
+aside and started afresh. Read marks never live here (see :mod:`briefing_tui.store.state`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing_tui.model import Briefing
+from briefing_tui.store.db import StoreError, connect, friendly, migrate, move_aside, now_iso, open_or_recover
+from briefing_tui.store.query import SECTION_COLUMNS, SearchQuery
+
+#: Bump when the parser changes in a way worth re-parsing stored entries for.
+PARSER_VERSION = 1
+
+_MIGRATIONS = (
+    """
+        CREATE TABLE feeds (
+            url TEXT PRIMARY KEY,
+            title TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            last_success TEXT,
+            last_error TEXT,
+            last_error_at TEXT,
+            retry_after TEXT
+        );
+        CREATE TABLE issues (
+            id TEXT PRIMARY KEY,
+            origin TEXT NOT NULL,
+            key TEXT NOT NULL,
+            title TEXT NOT NULL,
+            source TEXT,
+            date TEXT,
+            sort_date TEXT NOT NULL,
+            url TEXT,
+            stories INTEGER NOT NULL,
+            shortlist INTEGER NOT NULL,
+            fetched_at TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            raw_hash TEXT NOT NULL,
+            content_type TEXT,
+            hints TEXT NOT NULL,
+            briefing TEXT NOT NULL,
+            parser_version INTEGER NOT NULL,
+            UNIQUE (origin, key)
+        );
+        CREATE INDEX issues_order ON issues (sort_date DESC, fetched_at DESC, id);
+        CREATE INDEX issues_source ON issues (source);
+        CREATE TABLE items (
+            issue_id TEXT NOT NULL REFERENCES issues (id) ON DELETE CASCADE,
+            item_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            PRIMARY KEY (issue_id, item_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX items_item ON items (item_id);
+        CREATE VIRTUAL TABLE search USING fts5 (
+            headlines, lead, unpacked, bottom_line, body, shortlist, refs,
+            issue_id UNINDEXED, item_id UNINDEXED,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+    """,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IssueSummary:
+    id: str
+    title: str
+    source: str | None
+    date: str | None
+    stories: int
+    unread: int
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    issue_id: str
+    item_id: str
+    section: str
+    snippet: str  # matches wrapped in \x02 ... \x03
+    issue_title: str
+    source: str | None
+    date: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    url: str
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_success: str | None = None
+    last_error: str | None = None
+    last_error_at: str | None = None
+    retry_after: str | None = None
+
+
+def issue_id_for(origin: str, key: str) -> str:
+    return "i-" + hashlib.blake2b(f"{origin}\x1f{key}".encode(), digest_size=6).hexdigest()
+
+
+def _looks_truncated(path: Path) -> bool:
+    """A SQLite file whose size disagrees with its header's page count was cut short."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return False
+    if size == 0:
+        return False
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return True
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    return size % page_size != 0 or (pages and size < pages * page_size)
+
+
+def _search_rows(issue_id: str, briefing: Briefing) -> Iterator[tuple]:
+    """Full-text rows for one issue: one per story, shortlist item and reference, one for the rest."""
+    empty = ""
+    head = [briefing.title, briefing.subtitle or "", *briefing.intro]
+    for section in briefing.sections:
+        head.append(section.title)
+        head.extend(section.body)
+    yield ("\n".join(briefing.headlines), empty, empty, empty, "\n".join(head), empty, empty, issue_id, "")
+    for story in briefing.stories:
+        yield (
+            story.title if not story.kicker else f"{story.kicker}: {story.title}",
+            story.lead or empty,
+            "\n".join(story.unpacked),
+            story.bottom_line or empty,
+            "\n".join(story.body),
+            empty,
+            empty,
+            issue_id,
+            story.id,
+        )
+    for item in briefing.shortlist:
+        yield (empty, empty, empty, empty, empty, item.text, empty, issue_id, item.id)
+    for number, ref in enumerate(briefing.references):
+        text = " — ".join(part for part in (ref.publisher, ref.title) if part)
+        yield (empty, empty, empty, empty, empty, empty, text, issue_id, f"r-{number + 1}")
+
+
+class Cache:
+    """The cache database. One instance per thread (sqlite connections are not shared)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, recovered_from: Path | None = None):
+        self.path = path
+        self.conn = conn
+        #: Where a damaged cache was moved to when this one was opened, if it was.
+        self.recovered_from = recovered_from
+
+    @classmethod
+    def open(cls, path: Path, state_db: Path | None = None) -> Cache:
+        moved = None
+        if path.exists() and _looks_truncated(path):
+            moved = move_aside(path)
+        conn, moved_now = open_or_recover(path, cls._open, rebuildable=True)
+        cache = cls(path, conn, moved_now or moved)
+        if state_db is not None:
+            cache.attach_state(state_db)
+        return cache
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        conn = connect(path)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            migrate(conn, _MIGRATIONS)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def attach_state(self, state_db: Path) -> None:
+        """Attach the read-state database read-only, for unread counts in one query."""
+        if not state_db.exists():
+            return
+        uri = "file:" + str(state_db).replace("?", "%3F").replace("#", "%23") + "?mode=ro"
+        try:
+            self.conn.execute("ATTACH DATABASE ? AS rs", (uri,))
+        except sqlite3.Error:
+            pass
+
+    @property
+    def has_state(self) -> bool:
+        rows = self.conn.execute("PRAGMA database_list").fetchall()
+        return any(row[1] == "rs" for row in rows)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- feeds -----------------------------------------------------------------------------------
+    def feed_state(self, url: str) -> FeedState:
+        row = self.conn.execute(
+            "SELECT url, title, etag, last_modified, last_success, last_error, last_error_at, retry_after"
+            " FROM feeds WHERE url = ?",
+            (url,),
+        ).fetchone()
+        return FeedState(*row) if row else FeedState(url)
+
+    def save_feed_state(self, state: FeedState) -> None:
+        self.conn.execute(
+            "INSERT INTO feeds (url, title, etag, last_modified, last_success, last_error, last_error_at,"
+            " retry_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+            " title = excluded.title, etag = excluded.etag, last_modified = excluded.last_modified,"
+            " last_success = excluded.last_success, last_error = excluded.last_error,"
+            " last_error_at = excluded.last_error_at, retry_after = excluded.retry_after",
+            (
+                state.url,
+                state.title,
+                state.etag,
+                state.last_modified,
+                state.last_success,
+                state.last_error,
+                state.last_error_at,
+                state.retry_after,
+            ),
+        )
+
+    def forget_feed(self, url: str) -> int:
+        """Drop a feed's state and its cached issues; returns how many issues went."""
+        with self.transaction():
+            count = self.conn.execute("DELETE FROM search WHERE issue_id IN (SELECT id FROM issues WHERE origin = ?)", (url,)).rowcount
+            count = self.conn.execute("DELETE FROM issues WHERE origin = ?", (url,)).rowcount
+            self.conn.execute("DELETE FROM feeds WHERE url = ?", (url,))
+        return count
+
+    # -- issues ----------------------------------------------------------------------------------
+    def transaction(self):
+        return _Transaction(self.conn, self.path)
+
+    def store_issue(
+        self,
+        *,
+        origin: str,
+        key: str,
+        raw: str,
+        content_type: str | None,
+        hints: dict,
+        briefing: Briefing,
+    ) -> tuple[str, str]:
+        """Insert or update one issue (call inside :meth:`transaction`). Returns (id, status)
+
+        where status is "new", "updated" or "unchanged".
+        """
+        issue_id = issue_id_for(origin, key)
+        raw_hash = hashlib.blake2b(raw.encode("utf-8", "replace"), digest_size=16).hexdigest()
+        row = self.conn.execute(
+            "SELECT raw_hash, parser_version FROM issues WHERE id = ?", (issue_id,)
+        ).fetchone()
+        if row and row[0] == raw_hash and row[1] == PARSER_VERSION:
+            return issue_id, "unchanged"
+        fetched = now_iso()
+        editorial = briefing.editorial_stories
+        self.conn.execute(
+            "INSERT INTO issues (id, origin, key, title, source, date, sort_date, url, stories, shortlist,"
+            " fetched_at, raw, raw_hash, content_type, hints, briefing, parser_version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET title = excluded.title, source = excluded.source,"
+            " date = excluded.date, sort_date = excluded.sort_date, url = excluded.url,"
+            " stories = excluded.stories, shortlist = excluded.shortlist, raw = excluded.raw,"
+            " raw_hash = excluded.raw_hash, content_type = excluded.content_type, hints = excluded.hints,"
+            " briefing = excluded.briefing, parser_version = excluded.parser_version",
+            (
+                issue_id,
+                origin,
+                key,
+                briefing.title,
+                briefing.source,
+                briefing.date,
+                briefing.date or fetched[:10],
+                briefing.url,
+                len(editorial),
+                len(briefing.shortlist),
+                fetched,
+                raw,
+                raw_hash,
+                content_type,
+                json.dumps(hints, ensure_ascii=False),
+                json.dumps(briefing.to_dict(), ensure_ascii=False),
+                PARSER_VERSION,
+            ),
+        )
+        if row:
+            self.conn.execute("DELETE FROM items WHERE issue_id = ?", (issue_id,))
+            self.conn.execute("DELETE FROM search WHERE issue_id = ?", (issue_id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO items (issue_id, item_id, kind) VALUES (?, ?, ?)",
+            [(issue_id, story.id, "story") for story in editorial]
+            + [(issue_id, item.id, "shortlist") for item in briefing.shortlist],
+        )
+        self.conn.executemany(
+            "INSERT INTO search (headlines, lead, unpacked, bottom_line, body, shortlist, refs, issue_id,"
+            " item_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            list(_search_rows(issue_id, briefing)),
+        )
+        return issue_id, "updated" if row else "new"
+
+    def issue(self, issue_id: str) -> Briefing | None:
+        row = self.conn.execute("SELECT briefing FROM issues WHERE id = ?", (issue_id,)).fetchone()
+        return Briefing.from_dict(json.loads(row[0])) if row else None
+
+    def has_issue(self, issue_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM issues WHERE id = ?", (issue_id,)).fetchone() is not None
+
+    def _filters(self, unread_only: bool, source: str | None) -> tuple[str, list]:
+        clauses, params = [], []
+        if source:
+            clauses.append("i.source LIKE ? ESCAPE '\\'")
+            params.append("%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        if unread_only:
+            clauses.append(f"({self._unread_sql()}) > 0")
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def _unread_sql(self) -> str:
+        if not self.has_state:
+            return "i.stories"
+        return (
+            "i.stories - (SELECT count(*) FROM items it JOIN rs.marks m ON m.item_id = it.item_id"
+            " WHERE it.issue_id = i.id AND it.kind = 'story')"
+        )
+
+    def count_issues(self, *, unread_only: bool = False, source: str | None = None) -> int:
+        where, params = self._filters(unread_only, source)
+        return self.conn.execute(f"SELECT count(*) FROM issues i{where}", params).fetchone()[0]
+
+    def issues(
+        self, *, offset: int = 0, limit: int = -1, unread_only: bool = False, source: str | None = None
+    ) -> list[IssueSummary]:
+        """Issues newest first, with unread story counts, one page at a time."""
+        where, params = self._filters(unread_only, source)
+        rows = self.conn.execute(
+            f"SELECT i.id, i.title, i.source, i.date, i.stories, ({self._unread_sql()}), i.origin"
+            f" FROM issues i{where} ORDER BY i.sort_date DESC, i.fetched_at DESC, i.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        return [IssueSummary(*row) for row in rows]
+
+    def issue_summary(self, issue_id: str) -> IssueSummary | None:
+        row = self.conn.execute(
+            f"SELECT i.id, i.title, i.source, i.date, i.stories, ({self._unread_sql()}), i.origin"
+            " FROM issues i WHERE i.id = ?",
+            (issue_id,),
+        ).fetchone()
+        return IssueSummary(*row) if row else None
+
+    def position_of(self, issue_id: str, *, unread_only: bool = False, source: str | None = None) -> int | None:
+        """Index of an issue in :meth:`issues` order, or None."""
+        ids = [row[0] for row in self.conn.execute(
+            f"SELECT i.id FROM issues i{self._filters(unread_only, source)[0]}"
+            " ORDER BY i.sort_date DESC, i.fetched_at DESC, i.id",
+            self._filters(unread_only, source)[1],
+        )]
+        try:
+            return ids.index(issue_id)
+        except ValueError:
+            return None
+
+    def item_ids(self, issue_id: str | None = None, kind: str | None = None) -> list[str]:
+        sql, params = "SELECT item_id FROM items", []
+        clauses = []
+        if issue_id:
+            clauses.append("issue_id = ?")
+            params.append(issue_id)
+        if kind:
+            clauses.append("kind = ?")
+            params.append(kind)
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        return [row[0] for row in self.conn.execute(sql, params)]
+
+    def issues_of_items(self, item_ids: Iterable[str]) -> dict[str, str]:
+        """item id -> an issue id holding it, for the ids the cache knows."""
+        found: dict[str, str] = {}
+        ids = list(item_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for item_id, issue_id in self.conn.execute(
+                f"SELECT item_id, issue_id FROM items WHERE item_id IN ({marks})", chunk
+            ):
+                found.setdefault(item_id, issue_id)
+        return found
+
+    def sources(self) -> list[tuple[str, int]]:
+        return self.conn.execute(
+            "SELECT source, count(*) FROM issues WHERE source IS NOT NULL GROUP BY source ORDER BY source"
+        ).fetchall()
+
+    def unread_for_origin(self, origin: str) -> int:
+        row = self.conn.execute(
+            f"SELECT coalesce(sum({self._unread_sql()}), 0) FROM issues i WHERE i.origin = ?", (origin,)
+        ).fetchone()
+        return int(row[0])
+
+    def all_briefings(self) -> Iterator[tuple[str, str, Briefing]]:
+        for issue_id, origin, data in self.conn.execute(
+            "SELECT id, origin, briefing FROM issues ORDER BY sort_date DESC, fetched_at DESC, id"
+        ):
+            yield issue_id, origin, Briefing.from_dict(json.loads(data))
+
+    # -- search ----------------------------------------------------------------------------------
+    def search(self, query: SearchQuery, *, limit: int = 50, window: int = 5000) -> list[SearchHit]:
+        """Ranked hits for a parsed query.
+
+        Ranking (bm25) is computed over the newest ``window`` matches only, which bounds the cost
+        of very common words on a large cache and favours recent issues.
+        """
+        match = query.fts_expression()
+        if not match:
+            return []
+        clauses, params = [], [match]
+        if query.source:
+            clauses.append("i.source LIKE ? ESCAPE '\\'")
+            params.append("%" + query.source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        if query.unread and self.has_state:
+            clauses.append("s.item_id NOT IN (SELECT item_id FROM rs.marks)")
+            clauses.append("s.item_id <> ''")
+        if query.starred and self.has_state:
+            clauses.append("s.item_id IN (SELECT item_id FROM rs.stars)")
+        extra = (" AND " + " AND ".join(clauses)) if clauses else ""
+        snippets = ", ".join(
+            f"snippet(search, {index}, char(2), char(3), '…', 14)" for index in range(len(SECTION_COLUMNS))
+        )
+        sql = (
+            f"SELECT s.issue_id, s.item_id, i.title, i.source, i.date, {snippets}"
+            " FROM search s JOIN issues i ON i.id = s.issue_id"
+            " WHERE search MATCH ? AND s.rowid IN"
+            " (SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ?)"
+            f"{extra} ORDER BY s.rank LIMIT ?"
+        )
+        try:
+            rows = self.conn.execute(sql, [match, match, window, *params[1:], limit]).fetchall()
+        except sqlite3.OperationalError as error:
+            if "fts5" in str(error) or "syntax" in str(error):
+                return []
+            raise
+        hits = []
+        for issue_id, item_id, title, source, date, *cols in rows:
+            best = max(range(len(cols)), key=lambda index: (cols[index] or "").count("\x02"))
+            section = SECTION_COLUMNS[best]
+            if section == "body" and item_id == "":
+                section = "body"
+            hits.append(SearchHit(issue_id, item_id, section, cols[best] or "", title, source, date))
+        return hits
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+
+    def __enter__(self):
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise friendly(error, self.path) from error
+        return self.conn
+
+    def __exit__(self, kind, error, traceback):
+        if kind is None:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as commit_error:
+                self.conn.execute("ROLLBACK")
+                raise friendly(commit_error, self.path) from commit_error
+        else:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            if isinstance(error, sqlite3.Error):
+                raise friendly(error, self.path) from error
+        return False

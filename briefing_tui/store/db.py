@@ -1,0 +1,130 @@
+"""SQLite plumbing shared by the cache and the read-state store."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+class StoreError(RuntimeError):
+    """A database cannot be used (read-only directory, full disk, ...): one line for the user."""
+
+
+#: A migration is an SQL script; the n-th one brings the schema from version n to n + 1.
+Migration = str
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def connect(path: Path, *, wal: bool = True, synchronous: str = "NORMAL") -> sqlite3.Connection:
+    """Open ``path`` (creating its directory), in WAL mode with a busy timeout for other copies."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"cannot create {path.parent}: {error.strerror or error}") from error
+    try:
+        conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout = 30000")
+        if wal:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA synchronous = {synchronous}")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.OperationalError as error:
+        raise StoreError(f"cannot open {path}: {error}") from error
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration]) -> None:
+    """Bring the schema to the newest version; ``user_version`` counts applied migrations."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(migrations):
+        raise StoreError(
+            f"database schema version {version} is newer than this briefing-tui understands"
+        )
+    for number in range(version, len(migrations)):
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{migrations[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def is_corruption(error: BaseException) -> bool:
+    """True for errors that mean the file is damaged (not locked, read-only or missing)."""
+    if not isinstance(error, sqlite3.DatabaseError) or isinstance(error, sqlite3.OperationalError):
+        return False
+    message = str(error).lower()
+    return "not a database" in message or "malformed" in message or "integrity" in message or "corrupt" in message
+
+
+def check_integrity(conn: sqlite3.Connection) -> None:
+    """Raise sqlite3.DatabaseError unless the database reads as a valid SQLite file."""
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    row = conn.execute("PRAGMA quick_check(1)").fetchone()
+    if row is None or row[0] != "ok":
+        raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else 'no answer'}")
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a damaged database (and its -wal/-shm files) to ``<name>.corrupt-<timestamp>``."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+    path.rename(target)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(target.with_name(target.name + suffix))
+    return target
+
+
+def friendly(error: BaseException, path: Path) -> StoreError:
+    """Turn an sqlite3/OS error into a one-line StoreError."""
+    message = str(error)
+    lowered = message.lower()
+    if "readonly" in lowered or "read-only" in lowered:
+        return StoreError(f"{path} is read-only: {message}")
+    if "disk is full" in lowered or "database or disk is full" in lowered:
+        return StoreError(f"no space left for {path}: nothing was written")
+    if isinstance(error, OSError):
+        return StoreError(f"{path}: {error.strerror or message}")
+    return StoreError(f"{path}: {message}")
+
+
+def open_or_recover(
+    path: Path, opener: Callable[[Path], sqlite3.Connection], *, rebuildable: bool
+) -> tuple[sqlite3.Connection, Path | None]:
+    """Open a database; a damaged one is moved aside (see :func:`move_aside`) and started afresh.
+
+    Returns the connection and where the damaged file went (None when nothing was moved). A
+    rebuildable database (the cache) is also moved aside when it fails to open for reasons
+    other than locking or permissions; the user's own data only when it is really corrupt.
+    """
+    moved = None
+    try:
+        return opener(path), None
+    except sqlite3.DatabaseError as error:
+        message = str(error).lower()
+        transient = isinstance(error, sqlite3.OperationalError) and (
+            "locked" in message or "readonly" in message or "unable to open" in message or "disk" in message
+        )
+        if transient or not (is_corruption(error) or rebuildable):
+            raise friendly(error, path) from error
+        try:
+            moved = move_aside(path)
+            return opener(path), moved
+        except (OSError, sqlite3.Error) as again:
+            raise friendly(again, path) from again
+    except OSError as error:
+        raise friendly(error, path) from error

@@ -1,0 +1,153 @@
+"""The user's own data: subscriptions, read marks and stars.
+
+Kept in the user data directory, apart from the cache, in SQLite with WAL and
+``synchronous=FULL``: each mark is committed (and on disk) before the call returns, two running
+copies never lose each other's marks, and a killed program loses nothing it had marked. A
+damaged file is never replaced silently: it is moved aside with a timestamp and
+:attr:`StateStore.recovered_from` says where.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing_tui.store.db import StoreError, connect, friendly, migrate, now_iso, open_or_recover
+
+_MIGRATIONS = (
+    """
+        CREATE TABLE subscriptions (
+            url TEXT PRIMARY KEY,
+            title TEXT,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE marks (
+            item_id TEXT PRIMARY KEY,
+            issue_id TEXT,
+            read_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE stars (
+            item_id TEXT PRIMARY KEY,
+            issue_id TEXT,
+            starred_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+    """,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    url: str
+    title: str | None
+    added_at: str
+
+
+class StateStore:
+    def __init__(self, path: Path, conn: sqlite3.Connection, recovered_from: Path | None):
+        self.path = path
+        self.conn = conn
+        self.recovered_from = recovered_from
+
+    @classmethod
+    def open(cls, path: Path) -> StateStore:
+        conn, moved = open_or_recover(path, cls._open, rebuildable=False)
+        return cls(path, conn, moved)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        conn = connect(path, synchronous="FULL")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            migrate(conn, _MIGRATIONS)
+            conn.execute("SELECT count(*) FROM marks").fetchone()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _write(self, sql: str, rows: list[tuple]) -> int:
+        if not rows:
+            return 0
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            before = self.conn.total_changes
+            self.conn.executemany(sql, rows)
+            changed = self.conn.total_changes - before
+            self.conn.execute("COMMIT")
+            return changed
+        except sqlite3.Error as error:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise friendly(error, self.path) from error
+
+    # -- subscriptions ---------------------------------------------------------------------------
+    def add_subscription(self, url: str, title: str | None = None) -> bool:
+        """Subscribe; False if already subscribed (its title is updated when one is given)."""
+        exists = self.conn.execute("SELECT 1 FROM subscriptions WHERE url = ?", (url,)).fetchone()
+        if exists:
+            if title:
+                self._write("UPDATE subscriptions SET title = ? WHERE url = ?", [(title, url)])
+            return False
+        self._write("INSERT INTO subscriptions (url, title, added_at) VALUES (?, ?, ?)", [(url, title, now_iso())])
+        return True
+
+    def remove_subscription(self, url: str) -> bool:
+        return self._write("DELETE FROM subscriptions WHERE url = ?", [(url,)]) > 0
+
+    def subscriptions(self) -> list[Subscription]:
+        return [
+            Subscription(*row)
+            for row in self.conn.execute("SELECT url, title, added_at FROM subscriptions ORDER BY added_at, url")
+        ]
+
+    # -- read marks ------------------------------------------------------------------------------
+    def mark_read(self, items: Iterable[tuple[str, str | None]]) -> int:
+        """Mark (item id, issue id) pairs read; returns how many were unread before."""
+        stamp = now_iso()
+        return self._write(
+            "INSERT OR IGNORE INTO marks (item_id, issue_id, read_at) VALUES (?, ?, ?)",
+            [(item_id, issue_id, stamp) for item_id, issue_id in items],
+        )
+
+    def mark_unread(self, item_ids: Iterable[str]) -> int:
+        return self._write("DELETE FROM marks WHERE item_id = ?", [(item_id,) for item_id in item_ids])
+
+    def read_ids(self, item_ids: Iterable[str] | None = None) -> set[str]:
+        """Read item ids (of the given ones, or all)."""
+        if item_ids is None:
+            return {row[0] for row in self.conn.execute("SELECT item_id FROM marks")}
+        ids = list(item_ids)
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                row[0] for row in self.conn.execute(f"SELECT item_id FROM marks WHERE item_id IN ({marks})", chunk)
+            )
+        return found
+
+    def read_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM marks").fetchone()[0]
+
+    # -- stars -----------------------------------------------------------------------------------
+    def set_starred(self, item_id: str, issue_id: str | None, starred: bool) -> None:
+        if starred:
+            self._write(
+                "INSERT OR IGNORE INTO stars (item_id, issue_id, starred_at) VALUES (?, ?, ?)",
+                [(item_id, issue_id, now_iso())],
+            )
+        else:
+            self._write("DELETE FROM stars WHERE item_id = ?", [(item_id,)])
+
+    def starred_ids(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT item_id FROM stars")}
+
+
+__all__ = ["StateStore", "StoreError", "Subscription"]
