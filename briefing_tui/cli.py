@@ -170,6 +170,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
                     "last_success": feed.last_success,
                     "last_error": feed.last_error,
                     "last_error_at": feed.last_error_at,
+                    "retry_after": feed.retry_after,
                     "unread_stories": feed.unread,
                 }
                 for number, feed in enumerate(feeds, 1)
@@ -183,6 +184,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         status = f"ok {feed.last_success}" if feed.last_success else "never fetched"
         if feed.last_error:
             status = f"ERROR {feed.last_error_at}: {feed.last_error}"
+        if feed.retry_after:
+            status += f" (not fetched again before {feed.retry_after})"
         print(f"{number:>3}. {feed.title or feed.url}  [{feed.unread} unread]")
         if feed.title:
             print(f"     {feed.url}")

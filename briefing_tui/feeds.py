@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -11,7 +12,7 @@ import feedparser
 
 from briefing_tui.model import Briefing
 from briefing_tui.parser import ParseError, decode, parse_document
-from briefing_tui.parser.dates import from_struct_time
+from briefing_tui.parser.dates import from_struct_time, parse_timestamp
 from briefing_tui.parser.html_format import html_blocks
 from briefing_tui.text import clean_text, safe_url
 
@@ -94,10 +95,65 @@ def _content_of(entry: Any) -> tuple[str, str]:
     return best, best_type
 
 
+def _string(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _entry_key(guid: str | None, link: str | None, title: str, content: str) -> str:
+    """guid, else link, else a hash of title and content."""
+    return clean_text(guid) or link or "sha1:" + hashlib.sha1((title + content).encode("utf-8", "replace")).hexdigest()
+
+
+def _json_feed(data: bytes, url: str | None) -> Feed | None:
+    """Read a JSON Feed (jsonfeed.org 1.0/1.1), which feedparser 6.0 does not know; None for other data."""
+    body = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not body.startswith(b"{"):
+        return None
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError) as error:
+        raise FeedError("not a feed (invalid JSON)") from error
+    if not isinstance(document, dict) or "jsonfeed.org" not in (_string(document.get("version")) or ""):
+        raise FeedError("not a feed (JSON without a jsonfeed.org version)")
+    items = document.get("items")
+    if not isinstance(items, list):
+        raise FeedError("not a feed (JSON Feed without items)")
+    entries = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        html, text, summary = (_string(item.get(key)) or "" for key in ("content_html", "content_text", "summary"))
+        content, content_type = (html, "text/html") if html.strip() else (text or summary, "text/plain")
+        link = safe_url(_string(item.get("url")) or _string(item.get("external_url")), url)
+        title = _string(item.get("title")) or ""
+        entries.append(
+            FeedEntry(
+                key=_entry_key(_string(item.get("id")), link, title, content),
+                title=clean_text(title) or None,
+                link=link,
+                date=parse_timestamp(_string(item.get("date_published")) or _string(item.get("date_modified"))),
+                content=content,
+                content_type=content_type,
+            )
+        )
+    return Feed(
+        title=clean_text(_string(document.get("title"))) or None,
+        link=safe_url(_string(document.get("home_page_url"))),
+        entries=tuple(entries),
+    )
+
+
 def parse_feed(data: bytes | str, *, url: str | None = None) -> Feed:
     """Read a feed document. Raises FeedError when it holds no feed at all."""
     if isinstance(data, str):
         data = data.encode("utf-8")
+    json_feed = _json_feed(data, url)
+    if json_feed is not None:
+        return json_feed
     try:
         parsed = feedparser.parse(data, response_headers={"content-location": url or ""}, **_FEEDPARSER_OPTIONS)
     except Exception as error:  # feedparser can raise on pathological input
@@ -112,12 +168,9 @@ def parse_feed(data: bytes | str, *, url: str | None = None) -> Feed:
         content, content_type = _content_of(entry)
         link = safe_url(entry.get("link"), url)
         guid = entry.get("id") if isinstance(entry.get("id"), str) else None
-        key = clean_text(guid) or link or "sha1:" + hashlib.sha1(
-            ((entry.get("title") or "") + content).encode("utf-8", "replace")
-        ).hexdigest()
         entries.append(
             FeedEntry(
-                key=key,
+                key=_entry_key(guid, link, entry.get("title") or "", content),
                 title=_title_text(entry),
                 link=link,
                 date=from_struct_time(entry.get("published_parsed") or entry.get("updated_parsed")),

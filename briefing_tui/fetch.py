@@ -7,6 +7,7 @@ decompressed body too (a small gzip bomb cannot expand past ``max_bytes`` in mem
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
@@ -72,6 +73,16 @@ def _retry_after(value: str | None) -> str | None:
     return when.replace(microsecond=0).isoformat()
 
 
+def _causes(error: BaseException):
+    """The chain of exceptions behind ``error`` (httpx wraps the socket error several times)."""
+    seen = set()
+    cause = error.__cause__ or error.__context__
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        yield cause
+        cause = cause.__cause__ or cause.__context__
+
+
 def _describe(error: BaseException) -> str:
     """One line for a network failure."""
     if isinstance(error, httpx.TooManyRedirects):
@@ -85,8 +96,11 @@ def _describe(error: BaseException) -> str:
     if isinstance(cause, ssl.SSLError) or "SSL" in text or "CERTIFICATE" in text.upper():
         return "TLS error: " + clean_text(text)[:160]
     if isinstance(error, httpx.ConnectError):
-        if "refused" in text.lower():
+        causes = list(_causes(error))
+        if "refused" in text.lower() or any(isinstance(c, ConnectionRefusedError) for c in causes):
             return "connection refused"
+        if any(isinstance(c, socket.gaierror) for c in causes):
+            return "cannot resolve the host name"
         return "cannot connect: " + clean_text(text)[:160]
     if isinstance(error, httpx.UnsupportedProtocol):
         return "unsupported URL (only http and https)"

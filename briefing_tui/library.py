@@ -46,6 +46,7 @@ class FeedInfo:
     last_error: str | None
     last_error_at: str | None
     unread: int
+    retry_after: str | None = None  # the server asked not to be fetched again before this time
 
 
 @dataclass(slots=True)
@@ -187,6 +188,7 @@ class Library:
                         last_error=state.last_error,
                         last_error_at=state.last_error_at,
                         unread=self.cache.unread_for_origin(subscription.url),
+                        retry_after=state.retry_after,
                     )
                 )
             return out
@@ -354,6 +356,11 @@ class Library:
     ) -> list[IssueSummary]:
         with self._lock:
             return self.cache.issues(offset=offset, limit=limit, unread_only=unread_only, source=source)
+
+    def sources(self) -> list[tuple[str, int]]:
+        """(source, issue count) for every source in the cache."""
+        with self._lock:
+            return self.cache.sources()
 
     def issue_summary(self, issue_id: str) -> IssueSummary | None:
         with self._lock:
