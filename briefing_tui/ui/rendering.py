@@ -1,0 +1,216 @@
+"""Rich renderings of briefing parts for the reader.
+
+Everything from a feed becomes ``rich.text.Text`` here, never a markup string, so a title
+such as ``[bold]`` or ``[@click=app.quit]`` shows literally. Very long text is cut for display
+(the stored text is kept whole).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from briefing_tui.library import IssueView
+from briefing_tui.model import Briefing, Story
+from briefing_tui.store.cache import SearchHit
+from briefing_tui.text import truncate
+
+#: Longest piece of text shown in one row or paragraph.
+PARAGRAPH_LIMIT = 4000
+#: Longest title shown.
+TITLE_LIMIT = 300
+#: Paragraphs shown in one story body before the rest is summarised.
+BODY_LIMIT = 200
+
+SECTION_LABELS = {
+    "headlines": "Headlines",
+    "unpacked": "Unpacked",
+    "bottom_line": "Bottom line",
+    "shortlist": "Shortlist",
+    "references": "References",
+    "lead": "Lead",
+    "body": "Body",
+    "intro": "Intro",
+}
+#: The fixed sections, in sidebar order (keys 1-5).
+FIXED_SECTIONS = ("headlines", "unpacked", "bottom_line", "shortlist", "references")
+
+
+@dataclass(frozen=True, slots=True)
+class SectionEntry:
+    key: str  # "headlines", ..., or "section:N" for a named section
+    label: str
+    count: int
+    unread: int = 0
+
+
+def section_entries(briefing: Briefing, read: frozenset[str]) -> list[SectionEntry]:
+    stories = briefing.editorial_stories
+    entries = [
+        SectionEntry("headlines", "Headlines", len(stories), sum(1 for s in stories if s.id not in read)),
+        SectionEntry("unpacked", "Unpacked", sum(len(s.unpacked) for s in briefing.stories)),
+        SectionEntry("bottom_line", "Bottom line", sum(1 for s in briefing.stories if s.bottom_line)),
+        SectionEntry(
+            "shortlist", "Shortlist", len(briefing.shortlist), sum(1 for i in briefing.shortlist if i.id not in read)
+        ),
+        SectionEntry("references", "References", len(briefing.references)),
+    ]
+    if briefing.intro:
+        entries.append(SectionEntry("intro", "Intro", len(briefing.intro)))
+    for number, section in enumerate(briefing.sections):
+        entries.append(SectionEntry(f"section:{number}", truncate(section.title, 60), len(section.body)))
+    return entries
+
+
+def section_label(entry: SectionEntry, number: int | None) -> Text:
+    text = Text()
+    text.append(f"{number} " if number is not None else "  ", style="dim")
+    text.append(entry.label, style="dim" if entry.count == 0 else "")
+    counter = f"{entry.unread}/{entry.count}" if entry.unread else str(entry.count)
+    text.append(f" {counter}", style="dim")
+    return text
+
+
+def _marker(read: bool, starred: bool, sponsored: bool = False) -> Text:
+    text = Text("●" if not read and not sponsored else " ", style="bold")
+    text.append("★" if starred else " ", style="bold")
+    return text
+
+
+def _row(marker: Text, body: Text) -> Table:
+    """A row whose wrapped lines stay indented under the text, not under the marker."""
+    grid = Table.grid(expand=True)
+    grid.add_column(width=3, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(marker, body)
+    return grid
+
+
+def _title(story: Story, read: bool) -> Text:
+    text = Text()
+    if story.kicker:
+        text.append(truncate(story.kicker, 60).upper() + "  ", style="dim bold" if read else "bold")
+    text.append(truncate(story.title, TITLE_LIMIT), style="dim" if read else "bold")
+    if story.sponsored:
+        text.append("  sponsored", style="dim italic")
+    return text
+
+
+def intro_row(briefing: Briefing) -> Text | None:
+    """The dek (or the first intro paragraph), shown above the headlines."""
+    first = briefing.subtitle or (briefing.intro[0] if briefing.intro else None)
+    if not first:
+        return None
+    return Text(truncate(first, 280), style="italic dim")
+
+
+def headline_row(story: Story, read: bool, starred: bool) -> Table:
+    text = _title(story, read)
+    if story.lead:
+        text.append("\n" + truncate(story.lead, 160), style="dim")
+    return _row(_marker(read, starred, story.sponsored), text)
+
+
+def unpacked_row(story: Story, read: bool, starred: bool) -> Table:
+    text = _title(story, read)
+    for bullet in story.unpacked:
+        text.append("\n• " + truncate(bullet, PARAGRAPH_LIMIT), style="dim" if read else "")
+    return _row(_marker(read, starred, story.sponsored), text)
+
+
+def bottom_line_row(story: Story, read: bool, starred: bool) -> Table:
+    text = _title(story, read)
+    text.append("\n" + truncate(story.bottom_line or "", PARAGRAPH_LIMIT), style="dim" if read else "")
+    return _row(_marker(read, starred, story.sponsored), text)
+
+
+def shortlist_row(text_value: str, url: str | None, read: bool, starred: bool) -> Table:
+    text = Text(truncate(text_value, PARAGRAPH_LIMIT), style="dim" if read else "")
+    if url:
+        text.append("\n" + truncate(url, 200), style="dim underline")
+    return _row(_marker(read, starred), text)
+
+
+def reference_row(publisher: str | None, title: str, url: str | None) -> Table:
+    text = Text()
+    if publisher:
+        text.append(truncate(publisher, 80), style="bold")
+        text.append(" — ")
+    text.append(truncate(title, TITLE_LIMIT))
+    if url:
+        text.append("\n" + truncate(url, 200), style="dim underline")
+    return _row(Text(""), text)
+
+
+def story_document(story: Story, view: IssueView) -> RenderableType:
+    """The whole story, for the story view."""
+    parts: list[RenderableType] = []
+    if story.kicker:
+        parts.append(Text(truncate(story.kicker, 60).upper(), style="bold dim"))
+    title = Text(truncate(story.title, TITLE_LIMIT * 3), style="bold")
+    if story.sponsored:
+        title.append("  sponsored", style="dim italic")
+    if story.id in view.starred:
+        title.append("  ★", style="bold")
+    parts.append(title)
+    briefing = view.briefing
+    meta = " · ".join(p for p in (briefing.source, briefing.date) if p)
+    if meta:
+        parts.append(Text(truncate(meta, 200), style="dim"))
+    parts.append(Text(""))
+    if story.lead:
+        parts.append(Text(truncate(story.lead, PARAGRAPH_LIMIT * 4)))
+        parts.append(Text(""))
+    if story.unpacked:
+        parts.append(Text("Unpacked", style="bold underline"))
+        for bullet in story.unpacked[:BODY_LIMIT]:
+            parts.append(_row(Text(" •"), Text(truncate(bullet, PARAGRAPH_LIMIT))))
+        parts.append(Text(""))
+    if story.bottom_line:
+        parts.append(Text("Bottom line", style="bold underline"))
+        parts.append(Text(truncate(story.bottom_line, PARAGRAPH_LIMIT)))
+        parts.append(Text(""))
+    for paragraph in story.body[:BODY_LIMIT]:
+        parts.append(paragraph_row(paragraph) if paragraph.startswith("- ") else Text(truncate(paragraph, PARAGRAPH_LIMIT)))
+        parts.append(Text(""))
+    if len(story.body) > BODY_LIMIT:
+        parts.append(Text(f"… {len(story.body) - BODY_LIMIT} more paragraphs (export to read them all)", style="dim"))
+    if story.links:
+        parts.append(Text("Links (o opens)", style="bold underline"))
+        for number, link in enumerate(story.links[:50], 1):
+            line = Text(truncate(link.text, 120))
+            line.append("\n" + truncate(link.url, 300), style="dim underline")
+            parts.append(_row(Text(f"{number:>2}."), line))
+    return Group(*parts)
+
+
+def paragraph_row(paragraph: str) -> Table:
+    if paragraph.startswith("- "):
+        return _row(Text(" •"), Text(truncate(paragraph[2:], PARAGRAPH_LIMIT)))
+    return _row(Text(""), Text(truncate(paragraph, PARAGRAPH_LIMIT)))
+
+
+def search_row(hit: SearchHit) -> Text:
+    text = Text()
+    text.append(truncate(hit.issue_title, 120), style="bold")
+    meta = " · ".join(p for p in (hit.source, hit.date) if p)
+    if meta:
+        text.append("  " + truncate(meta, 80), style="dim")
+    text.append("  " + SECTION_LABELS.get(hit.section, hit.section), style="italic")
+    text.append("\n  ")
+    text.append_text(snippet_text(hit.snippet))
+    return text
+
+
+def snippet_text(snippet: str) -> Text:
+    """A search snippet with the matched words highlighted (markers \\x02 ... \\x03)."""
+    text = Text()
+    highlighted = False
+    for piece in snippet.replace("\n", " ").replace("\x03", "\x02").split("\x02"):
+        if piece:
+            text.append(truncate(piece, 400), style="reverse bold" if highlighted else "")
+        highlighted = not highlighted
+    return text

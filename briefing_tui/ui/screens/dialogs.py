@@ -1,0 +1,90 @@
+"""Small modal dialogs: adding a feed, picking one of a story's links."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from briefing_tui.model import Link
+from briefing_tui.text import truncate
+
+
+class AddFeedScreen(ModalScreen[tuple[str, str | None] | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="add_feed.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text("Add a feed (RSS, Atom or JSON Feed)", style="bold"))
+            yield Input(placeholder="https://example.com/feed.xml", id="feed-url")
+            yield Input(placeholder="name (optional)", id="feed-title")
+            yield Static(Text("Enter adds and fetches it · Esc cancels", style="dim"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        url = self.query_one("#feed-url", Input).value.strip()
+        if not url:
+            self.query_one("#feed-url", Input).focus()
+            return
+        title = self.query_one("#feed-title", Input).value.strip() or None
+        self.dismiss((url, title))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class LinkPickerScreen(ModalScreen[str | None]):
+    """Choose which of a story's links to open."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="links.cancel"),
+        Binding("j", "down", show=False, id="links.down"),
+        Binding("k", "up", show=False, id="links.up"),
+    ]
+
+    def __init__(self, links: list[Link]) -> None:
+        super().__init__()
+        self.links = links
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text("Open which link?", style="bold"))
+            options = []
+            for number, link in enumerate(self.links):
+                prompt = Text(truncate(link.text, 100))
+                prompt.append("\n" + truncate(link.url, 200), style="dim underline")
+                options.append(Option(prompt, id=str(number)))
+            yield OptionList(*options, id="link-list")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.links[event.option_index].url)
+
+    def action_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ErrorScreen(ModalScreen[None]):
+    """A problem that stops the reader from working (e.g. the database cannot be opened)."""
+
+    BINDINGS = [Binding("q,escape", "app.quit", "Quit", id="error.quit")]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text("briefing-tui cannot start", style="bold"))
+            yield Static(Text(self.message))
+            yield Static(Text("q quits", style="dim"))

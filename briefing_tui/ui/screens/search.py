@@ -1,0 +1,140 @@
+"""Search across every cached issue, results as you type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from briefing_tui.library import Library
+from briefing_tui.store.cache import SearchHit
+from briefing_tui.store.query import QueryError
+from briefing_tui.ui.rendering import search_row
+
+#: Wait this long after a keystroke before searching, so fast typing runs one query.
+DEBOUNCE = 0.02
+
+
+@dataclass(frozen=True, slots=True)
+class SearchJump:
+    issue_id: str
+    item_id: str
+    section: str
+
+
+class SearchResults(Message):
+    def __init__(self, generation: int, query: str, hits: list[SearchHit] | None, error: str | None) -> None:
+        super().__init__()
+        self.generation = generation
+        self.query = query
+        self.hits = hits
+        self.error = error
+
+
+class SearchScreen(ModalScreen[SearchJump | None]):
+    BINDINGS = [
+        Binding("escape", "dismiss_search", "Back", id="search.back"),
+        Binding("down", "results_down", "Next result", show=False, id="search.down"),
+        Binding("up", "results_up", "Previous result", show=False, id="search.up"),
+        Binding("enter", "jump", "Jump", id="search.jump"),
+    ]
+
+    def __init__(self, library: Library, query: str = "") -> None:
+        super().__init__()
+        self.library = library
+        self.initial = query
+        self.generation = 0
+        self.hits: list[SearchHit] = []
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-box"):
+            yield Input(
+                value=self.initial,
+                placeholder='search all issues — words, "phrase", prefix*, section:bottomline, source:NAME, is:unread',
+                id="search-input",
+            )
+            yield Static(id="search-status")
+            yield OptionList(id="search-results")
+
+    def on_mount(self) -> None:
+        self.query_one("#search-results", OptionList).can_focus = False
+        if self.initial:
+            self.start_search()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, self.start_search)
+
+    def start_search(self) -> None:
+        self.generation += 1
+        self.run_search(self.generation, self.query_one("#search-input", Input).value)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, generation: int, query: str) -> None:
+        worker = get_current_worker()
+        hits, error = None, None
+        if query.strip():
+            try:
+                hits = self.library.search(query, limit=100)
+            except QueryError as problem:
+                error = str(problem)
+        else:
+            hits = []
+        if not worker.is_cancelled:
+            self.post_message(SearchResults(generation, query, hits, error))
+
+    def on_search_results(self, message: SearchResults) -> None:
+        if message.generation != self.generation:
+            return
+        status = self.query_one("#search-status", Static)
+        results = self.query_one("#search-results", OptionList)
+        if message.error:
+            status.update(Text(message.error, style="bold"))
+            return
+        self.hits = message.hits or []
+        results.set_options(Option(search_row(hit), id=str(number)) for number, hit in enumerate(self.hits))
+        if self.hits:
+            results.highlighted = 0
+        if not message.query.strip():
+            status.update(Text("type to search every cached issue", style="dim"))
+        else:
+            count = len(self.hits)
+            status.update(Text(f"{count}{'+' if count >= 100 else ''} result{'s' if count != 1 else ''} · Enter jumps, Esc goes back", style="dim"))
+
+    def action_results_down(self) -> None:
+        self.query_one("#search-results", OptionList).action_cursor_down()
+
+    def action_results_up(self) -> None:
+        self.query_one("#search-results", OptionList).action_cursor_up()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_jump()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_jump()
+
+    def action_jump(self) -> None:
+        results = self.query_one("#search-results", OptionList)
+        index = results.highlighted
+        if index is None or not 0 <= index < len(self.hits):
+            return
+        hit = self.hits[index]
+        self.dismiss(SearchJump(hit.issue_id, hit.item_id, hit.section))
+
+    def action_dismiss_search(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,212 @@
+"""The list of cached issues: a virtual list that draws only the rows on screen.
+
+Rows are fetched from the library a page at a time, so the first screen costs the same with
+a hundred issues or fifty thousand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from briefing_tui.store.cache import IssueSummary
+from briefing_tui.text import truncate
+
+PAGE = 100
+ROW_HEIGHT = 2
+
+PageLoader = Callable[[int, int], list[IssueSummary]]
+
+
+class IssueList(ScrollView, can_focus=True):
+    """Issues newest first: title on one line, source, date and unread count on the next."""
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="issues.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="issues.up"),
+        Binding("home,g", "first", "Top", show=False, id="issues.top"),
+        Binding("end,G", "last", "Bottom", show=False, id="issues.bottom"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="issues.page_down"),
+        Binding("pageup,b", "page_up", "Page up", show=False, id="issues.page_up"),
+        Binding("enter", "select", "Open", id="issues.open"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "issue-list--cursor",
+        "issue-list--cursor-blurred",
+        "issue-list--unread",
+        "issue-list--read",
+        "issue-list--meta",
+        "issue-list--count",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, issue: IssueSummary) -> None:
+            super().__init__()
+            self.issue = issue
+
+    class Selected(Message):
+        def __init__(self, issue: IssueSummary) -> None:
+            super().__init__()
+            self.issue = issue
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._loader: PageLoader | None = None
+        self._count = 0
+        self._pages: dict[int, list[IssueSummary]] = {}
+
+    # -- data ------------------------------------------------------------------------------------
+    def load(self, count: int, loader: PageLoader, *, keep_id: str | None = None, position: int | None = None) -> None:
+        """Show ``count`` issues fetched through ``loader(offset, limit)``."""
+        self._loader = loader
+        self._count = count
+        self._pages.clear()
+        self.virtual_size = Size(self.size.width, count * ROW_HEIGHT)
+        target = 0
+        if position is not None:
+            target = position
+        elif keep_id is not None:
+            target = self.cursor
+        self.set_cursor(min(max(target, 0), max(count - 1, 0)), announce=False)
+        self.refresh()
+
+    def invalidate(self) -> None:
+        """Forget fetched rows (unread counts changed) and redraw."""
+        self._pages.clear()
+        self.refresh()
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    def row(self, index: int) -> IssueSummary | None:
+        if not 0 <= index < self._count or self._loader is None:
+            return None
+        page = index // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            rows = self._loader(page * PAGE, PAGE)
+            self._pages[page] = rows
+        offset = index - page * PAGE
+        return rows[offset] if offset < len(rows) else None
+
+    @property
+    def current(self) -> IssueSummary | None:
+        return self.row(self.cursor)
+
+    # -- cursor ----------------------------------------------------------------------------------
+    def set_cursor(self, index: int, *, announce: bool = True) -> None:
+        if self._count == 0:
+            self.cursor = 0
+            return
+        index = min(max(index, 0), self._count - 1)
+        self.cursor = index
+        self.scroll_to_region_of(index)
+        if announce:
+            issue = self.row(index)
+            if issue is not None:
+                self.post_message(self.Highlighted(issue))
+
+    def scroll_to_region_of(self, index: int) -> None:
+        top = index * ROW_HEIGHT
+        height = self.scrollable_content_region.height or self.size.height
+        if top < self.scroll_offset.y:
+            self.scroll_to(y=top, animate=False)
+        elif top + ROW_HEIGHT > self.scroll_offset.y + height:
+            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False)
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def action_cursor_down(self) -> None:
+        self.set_cursor(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.set_cursor(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self.set_cursor(0)
+
+    def action_last(self) -> None:
+        self.set_cursor(self._count - 1)
+
+    def _page_rows(self) -> int:
+        return max(1, (self.scrollable_content_region.height or self.size.height) // ROW_HEIGHT)
+
+    def action_page_down(self) -> None:
+        self.set_cursor(self.cursor + self._page_rows())
+
+    def action_page_up(self) -> None:
+        self.set_cursor(self.cursor - self._page_rows())
+
+    def action_select(self) -> None:
+        issue = self.current
+        if issue is not None:
+            self.post_message(self.Selected(issue))
+
+    async def _on_click(self, event) -> None:
+        index = (event.y + self.scroll_offset.y) // ROW_HEIGHT
+        if 0 <= index < self._count:
+            self.set_cursor(index)
+            if event.chain >= 2:
+                self.action_select()
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width or self.size.width
+        line = self.scroll_offset.y + y
+        index, part = divmod(line, ROW_HEIGHT)
+        base = self.rich_style
+        issue = self.row(index)
+        if issue is None:
+            return Strip.blank(width, base)
+        if part == 0:
+            text = self._title_line(issue, width)
+        else:
+            text = self._meta_line(issue, width)
+        text.truncate(width, overflow="ellipsis", pad=True)
+        strip = Strip(list(text.render(self.app.console)), width).apply_style(base)
+        if index == self.cursor:
+            name = "issue-list--cursor" if self.has_focus else "issue-list--cursor-blurred"
+            strip = strip.apply_style(self.get_component_rich_style(name))
+        return strip.crop_extend(0, width, base)
+
+    def _title_line(self, issue: IssueSummary, width: int) -> Text:
+        unread = issue.unread > 0
+        style = self.get_component_rich_style("issue-list--unread" if unread else "issue-list--read")
+        marker = "● " if unread else "  "
+        text = Text(marker, style=style)
+        text.append(truncate(issue.title, 300), style=style)
+        return text
+
+    def _meta_line(self, issue: IssueSummary, width: int) -> Text:
+        meta = self.get_component_rich_style("issue-list--meta")
+        count_style = self.get_component_rich_style("issue-list--count")
+        parts = [part for part in (issue.source and truncate(issue.source, 60), issue.date) if part]
+        text = Text("  " + " · ".join(parts), style=meta)
+        if issue.stories:
+            counter = f"{issue.unread}/{issue.stories}" if issue.unread else "read"
+            room = width - text.cell_len - len(counter) - 1
+            if room > 0:
+                text.append(" " * room)
+                text.append(counter, style=count_style if issue.unread else meta)
+        return text
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self._count * ROW_HEIGHT)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
