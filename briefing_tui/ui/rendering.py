@@ -193,16 +193,20 @@ def paragraph_row(paragraph: str) -> Table:
     return _row(Text(""), Text(truncate(paragraph, PARAGRAPH_LIMIT)))
 
 
-def search_row(hit: SearchHit) -> Text:
+def search_row(hit: SearchHit) -> Table:
     text = Text()
     text.append(truncate(hit.issue_title, 120), style="bold")
     meta = " · ".join(p for p in (hit.source, hit.date) if p)
     if meta:
         text.append("  " + truncate(meta, 80), style="dim")
-    text.append("  " + SECTION_LABELS.get(hit.section, hit.section), style="italic")
-    text.append("\n  ")
+    text.append("\n")
     text.append_text(snippet_text(hit.snippet))
-    return text
+    label = Text(SECTION_LABELS.get(hit.section, hit.section), style="italic")
+    grid = Table.grid(expand=True)
+    grid.add_column(width=12, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(label, text)
+    return grid
 
 
 def snippet_text(snippet: str) -> Text:

@@ -22,9 +22,9 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=True, header_style="bold", expand=True, pad_edge=False)
-        table.add_column("Keys", no_wrap=True)
-        table.add_column("Action")
-        table.add_column("Id (for [keys] in config.toml)", style="dim", no_wrap=True)
+        table.add_column(Text("Keys"), no_wrap=True)
+        table.add_column(Text("Action"))
+        table.add_column(Text("Id (for [keys] in config.toml)"), style="dim", no_wrap=True)
         for group, rows in describe_bindings(self.app):
             table.add_row(Text(group, style="bold underline"), "", "")
             for keys, description, binding_id in rows:

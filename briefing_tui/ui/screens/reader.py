@@ -213,6 +213,10 @@ class ReaderScreen(Screen):
             target = next((index for index, option in enumerate(options) if not option.disabled), None)
         if target is not None:
             items.highlighted = target
+            if select is not None:
+                self.call_after_refresh(items.scroll_to_highlight, top=True)
+            else:
+                items.scroll_home(animate=False)
         if focus:
             items.focus()
 
