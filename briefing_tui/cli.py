@@ -120,9 +120,23 @@ def open_library(args: argparse.Namespace):
         print(f"briefing-tui: {error}; using defaults", file=sys.stderr)
         config = None
     library = Library(locations, config)
+    _OPENED.append(library)
     for notice in library.notices:
         print(f"briefing-tui: {notice}", file=sys.stderr)
     return library
+
+
+#: Libraries opened by the running command, closed when it ends (so the databases are
+#: checkpointed and their -wal files removed instead of waiting for the garbage collector).
+_OPENED: list = []
+
+
+def _close_opened() -> None:
+    while _OPENED:
+        try:
+            _OPENED.pop().close()
+        except Exception:  # noqa: BLE001 - closing must not hide the command's own result
+            pass
 
 
 def _json_out(data) -> None:
@@ -458,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        _close_opened()
 
 
 if __name__ == "__main__":
