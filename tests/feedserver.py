@@ -39,14 +39,15 @@ class Issue:
     date: datetime = field(default_factory=lambda: datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc))
     edit: str = ""  # appended to the first story's first bullet, for "edited slightly"
     word: str = "zephyrine"  # a rare word in every story title, for search
+    has_link: bool = True
 
     @property
     def title(self) -> str:
         return f"Briefing number {self.number}"
 
     @property
-    def link(self) -> str:
-        return f"https://news.example.com/issues/{self.number}"
+    def link(self) -> str | None:
+        return f"https://news.example.com/issues/{self.number}" if self.has_link else None
 
     def html(self) -> str:
         parts = [f"<p>Good morning. Here is briefing {self.number}.</p>"]
@@ -75,7 +76,7 @@ def rss_feed(issues: list[Issue], title: str = "Quokka Daily") -> bytes:
     for issue in issues:
         guid = f"<guid isPermaLink=\"false\">{escape(issue.guid)}</guid>" if issue.guid else ""
         items.append(
-            f"<item><title>{escape(issue.title)}</title><link>{issue.link}</link>{guid}"
+            f"<item><title>{escape(issue.title)}</title>{f'<link>{issue.link}</link>' if issue.link else ''}{guid}"
             f"<pubDate>{format_datetime(issue.date, usegmt=True)}</pubDate>"
             "<description>A short summary that must not win over the full content.</description>"
             f"<content:encoded>{escape(issue.html())}</content:encoded></item>"
