@@ -13,9 +13,7 @@ from pathlib import Path
 
 from briefing_tui import __version__
 from briefing_tui.config import ConfigError, load_config
-from briefing_tui.feeds import FeedError, looks_like_feed, parse_feed
 from briefing_tui.model import Briefing
-from briefing_tui.parser import ParseError, parse_document
 from briefing_tui.paths import Locations
 from briefing_tui.store.db import StoreError
 from briefing_tui.store.query import QueryError, section_name
@@ -71,6 +69,9 @@ def _print_briefing(briefing: Briefing, out) -> None:
 
 def read_document(path: Path) -> list[Briefing]:
     """Parse a newsletter file, or every entry of a feed file."""
+    from briefing_tui.feeds import FeedError, looks_like_feed, parse_feed
+    from briefing_tui.parser import ParseError, parse_document
+
     try:
         data = path.read_bytes()
     except IsADirectoryError as error:
@@ -87,6 +88,8 @@ def read_document(path: Path) -> list[Briefing]:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
+    from briefing_tui.feeds import looks_like_feed
+
     briefings = read_document(Path(args.path))
     out = sys.stdout
     if args.json:

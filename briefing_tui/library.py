@@ -5,7 +5,6 @@ All methods are safe to call from worker threads; a lock serialises database acc
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import threading
@@ -15,24 +14,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from typing import TYPE_CHECKING
+
 from briefing_tui.config import Config, FetchConfig
-from briefing_tui.fetch import FetchRequest, FetchResult, fetch_all
-from briefing_tui.ingest import (
-    NEWSLETTER_SUFFIXES,
-    OPML_SUFFIXES,
-    ParsedPayload,
-    parse_feed_payload,
-    parse_local_file,
-)
-from briefing_tui.feeds import FEED_SUFFIXES
 from briefing_tui.model import Briefing
 from briefing_tui.paths import Locations
-from briefing_tui.render import briefing_markdown
 from briefing_tui.store.cache import Cache, FeedState, IssueSummary, SearchHit
 from briefing_tui.store.db import StoreError, now_iso
 from briefing_tui.store.query import SearchQuery
 from briefing_tui.store.state import StateStore, Subscription
 from briefing_tui.text import clean_text, safe_url
+
+if TYPE_CHECKING:
+    from briefing_tui.fetch import FetchResult
+    from briefing_tui.ingest import ParsedPayload
+
+# Fetching (httpx), feed parsing (feedparser) and the parser are imported where they are used,
+# so that opening the reader does not pay for them before its first screen.
 
 #: Parse in a process pool when at least this many documents wait (pool start-up costs ~0.1 s).
 POOL_THRESHOLD = 4
@@ -108,6 +106,9 @@ class IssueView:
 
 def _expand(paths: Iterable[str]) -> list[str]:
     """Files to import: the paths given, with directories expanded to the files they hold."""
+    from briefing_tui.feeds import FEED_SUFFIXES
+    from briefing_tui.ingest import NEWSLETTER_SUFFIXES, OPML_SUFFIXES
+
     wanted = NEWSLETTER_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES
     out = []
     for path in paths:
@@ -202,6 +203,11 @@ class Library:
         urls: Sequence[str] | None = None,
     ) -> RefreshReport:
         """Fetch every subscription (or ``urls``) and store what changed. Blocks until done."""
+        import asyncio
+
+        from briefing_tui.fetch import FetchRequest, fetch_all
+        from briefing_tui.ingest import parse_feed_payload
+
         with self._lock:
             subscriptions = self.state.subscriptions()
             titles = {s.url: s.title for s in subscriptions}
@@ -298,6 +304,8 @@ class Library:
         self, paths: Iterable[str], progress: Callable[[str, str | None], None] | None = None
     ) -> ImportReport:
         """Import newsletter, feed and OPML files. Per-file failures are collected, not raised."""
+        from briefing_tui.ingest import parse_local_file
+
         report = ImportReport()
         files = _expand(paths)
         pool: Executor | None = None
@@ -457,6 +465,8 @@ class Library:
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
     def export_markdown(self) -> str:
+        from briefing_tui.render import briefing_markdown
+
         with self._lock:
             parts = [briefing_markdown(briefing) for _id, _origin, briefing in self.cache.all_briefings()]
         return "\n\n---\n\n".join(parts) + ("\n" if parts else "")
