@@ -172,7 +172,7 @@ async def fetch_one(client: httpx.AsyncClient, request: FetchRequest, config: Fe
                                        final_url=str(response.url))
                 if status >= 400:
                     retry = _retry_after(response.headers.get("retry-after")) if status in (429, 503) else None
-                    message = f"HTTP {status} {response.reason_phrase}".strip()
+                    message = f"HTTP {status} {clean_text(response.reason_phrase)[:80]}".strip()
                     if retry:
                         message += f"; retry after {retry}"
                     return FetchResult(url, "error", http_status=status, error=message, retry_after=retry)

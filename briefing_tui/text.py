@@ -33,7 +33,8 @@ _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-OPENABLE_SCHEMES = frozenset({"http", "https"})
+#: Links the reader hands to the browser (webbrowser): web pages and mail.
+OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
 def strip_controls(text: str) -> str:
@@ -87,7 +88,7 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
 
 
 def is_openable(url: str | None) -> bool:
-    """True for URLs the reader may hand to a browser: http and https only."""
+    """True for URLs the reader may hand to a browser: http, https and mailto only."""
     if not url:
         return False
     try:
