@@ -151,6 +151,8 @@ def parse_feed(data: bytes | str, *, url: str | None = None) -> Feed:
     """Read a feed document. Raises FeedError when it holds no feed at all."""
     if isinstance(data, str):
         data = data.encode("utf-8")
+    if not data.strip():
+        raise FeedError("empty document")
     json_feed = _json_feed(data, url)
     if json_feed is not None:
         return json_feed
@@ -179,7 +181,7 @@ def parse_feed(data: bytes | str, *, url: str | None = None) -> Feed:
             )
         )
     return Feed(
-        title=_entry_text(feed.get("title")) or None,
+        title=_title_text(feed),
         link=safe_url(feed.get("link")),
         entries=tuple(entries),
     )

@@ -99,7 +99,7 @@ def parse_local_file(path_text: str) -> ParsedPayload:
     try:
         data = path.read_bytes()
     except IsADirectoryError:
-        payload.error = "is a directory"
+        payload.error = "a directory with no newsletter (.txt .md .html), feed or OPML files in it"
         return payload
     except OSError as error:
         payload.error = error.strerror or str(error)

@@ -113,10 +113,14 @@ def _expand(paths: Iterable[str]) -> list[str]:
     out = []
     for path in paths:
         if os.path.isdir(path):
-            for root, _dirs, files in os.walk(path):
-                out.extend(
+            found = []
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                found.extend(
                     os.path.join(root, name) for name in sorted(files) if Path(name).suffix.lower() in wanted
                 )
+            # a directory with nothing to import is reported as a failure of its own
+            out.extend(found or [path])
         else:
             out.append(path)
     return out

@@ -104,7 +104,7 @@ class StateStore:
     def subscriptions(self) -> list[Subscription]:
         return [
             Subscription(*row)
-            for row in self.conn.execute("SELECT url, title, added_at FROM subscriptions ORDER BY added_at, url")
+            for row in self.conn.execute("SELECT url, title, added_at FROM subscriptions ORDER BY added_at, rowid")
         ]
 
     # -- read marks ------------------------------------------------------------------------------
