@@ -176,6 +176,12 @@ class _BlockReader(HTMLParser):
         self.buffer.pieces.append((data, self.strong > 0))
 
     def close(self) -> None:
+        # An unfinished tag or declaration at the end ("<![CDATA[<script>...") would otherwise
+        # come out as text; browsers treat it as a bogus comment up to the next ">", and so do we.
+        pending = self.rawdata
+        if pending.lstrip().startswith("<"):
+            cut = pending.find(">")
+            self.rawdata = pending[cut + 1 :] if cut >= 0 else ""
         super().close()
         while self.link_stack:
             href, start = self.link_stack.pop()
