@@ -288,12 +288,18 @@ class Library:
                             elif status == "updated":
                                 outcome.updated += 1
                     ok = outcome.status in ("updated", "not_modified")
+                    # validators only for a body that was stored: after an unreadable one, a 304
+                    # would otherwise count as success with nothing in the cache
+                    if result.status == "ok":
+                        validators = (result.etag, result.last_modified) if ok else (None, None)
+                    else:
+                        validators = (previous.etag, previous.last_modified)
                     self.cache.save_feed_state(
                         FeedState(
                             url=result.url,
                             title=(payload.feed_title if payload else None) or previous.title,
-                            etag=result.etag if result.status == "ok" else previous.etag,
-                            last_modified=result.last_modified if result.status == "ok" else previous.last_modified,
+                            etag=validators[0],
+                            last_modified=validators[1],
                             last_success=stamp if ok else previous.last_success,
                             last_error=None if ok else (outcome.error if outcome.status == "error" else previous.last_error),
                             last_error_at=None if ok else (stamp if outcome.status == "error" else previous.last_error_at),

@@ -356,3 +356,21 @@ def test_a_retry_after_in_the_past_does_not_defer(server, library):
 
     assert report.outcomes[0].status == "error"
     assert len(server.requests_for("/limited")) == 2
+
+
+def test_validators_of_a_document_that_failed_to_parse_are_not_kept(server, library):
+    route = server.feed("/broken", b"<html><body><p>Maintenance page</p></body></html>", "text/html")
+    library.add_feed(server.url("/broken"))
+    first = library.refresh()
+    assert first.outcomes[0].status == "error"
+
+    second = library.refresh()
+
+    # a 304 must not turn the unreadable document into a success with no issues
+    assert "if-none-match" not in server.requests_for("/broken")[1]
+    assert second.outcomes[0].status == "error"
+    [feed] = library.feeds()
+    assert feed.last_success is None and "not a feed" in feed.last_error
+
+    route.set(rss_feed(two_issues()))
+    assert library.refresh().outcomes[0].new == 2
