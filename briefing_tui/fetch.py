@@ -116,6 +116,10 @@ class _Decoder:
         encoding = encoding.lower().strip()
         self.limit = limit
         self.size = 0
+        #: "deflate" may come without its zlib wrapper; until the first output, the input is
+        #: kept so that it can be decoded again as a raw deflate stream.
+        self.raw_fallback = False
+        self.head = b""
         if encoding in ("gzip", "x-gzip"):
             self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
@@ -130,15 +134,18 @@ class _Decoder:
         if self.inflater is None:
             out = chunk
         else:
+            if self.raw_fallback:
+                self.head += chunk
             try:
                 out = self.inflater.decompress(chunk, self.limit - self.size + 1)
             except zlib.error:
-                if getattr(self, "raw_fallback", False) and self.size == 0:
-                    self.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-                    self.raw_fallback = False
-                    out = self.inflater.decompress(chunk, self.limit - self.size + 1)
-                else:
+                if not self.raw_fallback:
                     raise
+                self.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+                self.raw_fallback = False
+                out = self.inflater.decompress(self.head, self.limit - self.size + 1)
+            if self.raw_fallback and out:
+                self.raw_fallback, self.head = False, b""
             if self.inflater.unconsumed_tail:
                 raise _TooLarge
         self.size += len(out)

@@ -374,3 +374,25 @@ def test_validators_of_a_document_that_failed_to_parse_are_not_kept(server, libr
 
     route.set(rss_feed(two_issues()))
     assert library.refresh().outcomes[0].new == 2
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate", "gzip-as-deflate"])
+@pytest.mark.parametrize("step", [1, 2, 7, 65536])
+def test_decoding_does_not_depend_on_how_the_body_is_split(encoding, step):
+    from briefing_tui.fetch import _Decoder
+
+    data = rss_feed(two_issues())
+    if encoding == "gzip":
+        body, header = gzip.compress(data), "gzip"
+    elif encoding == "deflate":
+        body, header = zlib.compress(data), "deflate"
+    elif encoding == "gzip-as-deflate":
+        body, header = gzip.compress(data), "deflate"
+    else:
+        compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        body, header = compressor.compress(data) + compressor.flush(), "deflate"
+    decoder = _Decoder(header, SMALL.max_bytes)
+
+    out = b"".join(decoder.feed(body[start : start + step]) for start in range(0, len(body), step))
+
+    assert out == data
