@@ -192,14 +192,21 @@ class IssueList(ScrollView, can_focus=True):
     def _meta_line(self, issue: IssueSummary, width: int) -> Text:
         meta = self.get_component_rich_style("issue-list--meta")
         count_style = self.get_component_rich_style("issue-list--count")
-        parts = [part for part in (issue.source and truncate(issue.source, 60), issue.date) if part]
-        text = Text("  " + " · ".join(parts), style=meta)
+        counter = ""
         if issue.stories:
             counter = f"{issue.unread}/{issue.stories}" if issue.unread else "read"
-            room = width - text.cell_len - len(counter) - 1
-            if room > 0:
-                text.append(" " * room)
-                text.append(counter, style=count_style if issue.unread else meta)
+        # The count and the date always show; a long source name gives way to them.
+        source = truncate(issue.source or "", 60)
+        tail = issue.date or ""
+        room = width - 2 - len(counter) - (1 if counter else 0) - (len(tail) + 3 if source and tail else len(tail))
+        if source and len(source) > room:
+            source = truncate(source, room) if room >= 4 else ""
+        parts = [part for part in (source, tail) if part]
+        text = Text("  " + " · ".join(parts), style=meta)
+        if counter:
+            text.truncate(max(width - len(counter) - 1, 0), overflow="ellipsis")
+            text.append(" " * (width - text.cell_len - len(counter)))
+            text.append(counter, style=count_style if issue.unread else meta)
         return text
 
     def on_resize(self) -> None:
