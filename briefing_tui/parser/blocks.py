@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from briefing_tui.model import Link
-from briefing_tui.text import clean_text, safe_url
+from briefing_tui.text import clean_text, safe_url, truncate
 
 
 class Kind(Enum):
@@ -74,8 +74,13 @@ def make_block(
     text = clean_text(raw, decode_entities=decode_entities)
     if not text:
         return None
-    found = list(links or [])
-    known = {link.url for link in found}
+    found: list[Link] = []
+    known: set[str] = set()
+    for link in links or []:
+        if link.url not in known:
+            known.add(link.url)
+            label = clean_text(link.text, decode_entities=decode_entities)
+            found.append(Link(text=truncate(label, 300) or link.url, url=link.url))
     for link in bare_links(text):
         if link.url not in known:
             known.add(link.url)

@@ -34,9 +34,26 @@ _MAX_DEPTH = 2000
 class _Buffer:
     pieces: list[tuple[str, bool]] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    #: Characters in ``pieces`` so far (kept so links can note where they start in O(1)).
+    length: int = 0
+
+    def add(self, text: str, strong: bool) -> None:
+        self.pieces.append((text, strong))
+        self.length += len(text)
 
     def text(self) -> str:
         return "".join(text for text, _ in self.pieces)
+
+    def text_from(self, start: int) -> str:
+        """The buffer's text from character ``start`` on, reading only the pieces needed."""
+        out: list[str] = []
+        position = self.length
+        for text, _ in reversed(self.pieces):
+            if position <= start:
+                break
+            position -= len(text)
+            out.append(text[max(0, start - position) :])
+        return "".join(reversed(out))
 
 
 @dataclass
@@ -136,7 +153,7 @@ class _BlockReader(HTMLParser):
             self.strong += 1
         if tag == "a":
             href = safe_url(attributes.get("href"), self.base_url)
-            self.link_stack.append((href, len(self.buffer.text())))
+            self.link_stack.append((href, self.buffer.length))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _VOID_TAGS:
@@ -159,7 +176,7 @@ class _BlockReader(HTMLParser):
                 self.strong = max(0, self.strong - 1)
             if open_tag == "a" and self.link_stack:
                 href, start = self.link_stack.pop()
-                text = self.buffer.text()[start:].strip()
+                text = self.buffer.text_from(start).strip()[:500]
                 if href and not self.hidden:
                     self.buffer.links.append(Link(text=" ".join(text.split()) or href, url=href))
             if open_tag == tag:
@@ -173,7 +190,7 @@ class _BlockReader(HTMLParser):
             return
         if self.hidden:
             return
-        self.buffer.pieces.append((data, self.strong > 0))
+        self.buffer.add(data, self.strong > 0)
 
     def close(self) -> None:
         # An unfinished tag or declaration at the end ("<![CDATA[<script>...") would otherwise
@@ -186,7 +203,7 @@ class _BlockReader(HTMLParser):
         while self.link_stack:
             href, start = self.link_stack.pop()
             if href:
-                text = self.buffer.text()[start:].strip()
+                text = self.buffer.text_from(start).strip()[:500]
                 self.buffer.links.append(Link(text=" ".join(text.split()) or href, url=href))
         self._flush()
 

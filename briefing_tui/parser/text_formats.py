@@ -13,11 +13,15 @@ _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*[\"')])?\s*$")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
-_INLINE_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-_REF_LINK = re.compile(r"\[([^\]]+)\]\[([^\]]*)\]")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# Inline patterns never let a repeated part run over its own opening character ("[", "(",
+# "<"), so a document full of unbalanced brackets is still read in linear time.
+_URL_PART = r"((?:[^()<>\s]|\([^()<>\s]*\))*)"  # one level of parentheses, as in Wikipedia URLs
+_LINK_TITLE = r"(?:\s+\"[^\"]{0,300}\")?"
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]\(\s*<?" + _URL_PART + ">?" + _LINK_TITLE + r"\s*\)")
+_INLINE_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?" + _URL_PART + ">?" + _LINK_TITLE + r"\s*\)")
+_REF_LINK = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _STRONG_LABEL = re.compile(r"^\s*(?:\*\*|__)([^*_]+?)(?:(:)\s*(?:\*\*|__)|(?:\*\*|__)\s*(:))\s*")
 _ALL_STRONG = re.compile(r"^\s*(?:\*\*|__)([^*_].*?)(?:\*\*|__)\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)|(?<=\S)_(?!\w)|~~)")
@@ -26,21 +30,71 @@ _BLOCKQUOTE = re.compile(r"^\s{0,3}>\s?")
 
 
 def _looks_line_oriented(lines: list[str]) -> bool:
-    """True when paragraphs are one per line (few blank lines), as in the seed briefings."""
-    non_blank = [line for line in lines if line.strip()]
-    if len(non_blank) < 4:
-        return True
-    blanks = len(lines) - len(non_blank)
-    return blanks < len(non_blank) * 0.15
+    """True when paragraphs are one per line: (almost) no blank lines between them."""
+    stripped = [line.strip() for line in lines]
+    while stripped and not stripped[-1]:
+        stripped.pop()
+    non_blank = sum(1 for line in stripped if line)
+    if non_blank < 4:
+        return False
+    blanks = sum(1 for line in stripped if not line) - next(
+        (index for index, line in enumerate(stripped) if line), 0
+    )
+    return blanks < non_blank * 0.15
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The column a hard-wrapped plain-text document was wrapped at, or None if it is not wrapped.
+
+    Newsletters sent as plain text come either one paragraph per line (long lines, no wrapping)
+    or wrapped at a fixed width (72-80 columns) with blank lines between paragraphs. A document
+    counts as wrapped when its lines stay under ~120 columns and, wherever a line is followed by
+    another, the next line's first word would not have fitted on it.
+    """
+    widths = [len(line.rstrip()) for line in lines if line.strip()]
+    if len(widths) < 3:
+        return None
+    width = max(widths)
+    if not 40 <= width <= 120:
+        return None
+    pairs = overflows = 0
+    for line, following in zip(lines, lines[1:]):
+        if not line.strip() or not following.strip() or split_bullet(following)[0]:
+            continue
+        pairs += 1
+        if _overflows(line, following, width):
+            overflows += 1
+    if pairs >= 2 and overflows >= pairs * 0.75:
+        return width
+    return None
+
+
+def _overflows(line: str, following: str, width: int) -> bool:
+    """Would the first word of ``following`` have made ``line`` longer than ``width``?"""
+    words = following.split(None, 1)
+    return bool(words) and len(line.rstrip()) + 1 + len(words[0]) > width - 1
+
+
+def _hard_break(line: str) -> bool:
+    """A Markdown hard line break: two trailing spaces or a trailing backslash."""
+    return line.endswith(("  ", "\\")) and bool(line.strip())
 
 
 def _group_paragraphs(lines: list[str], markdown: bool) -> list[tuple[str, str, int]]:
-    """Group lines into (kind, text, level) tuples, following Markdown's block rules loosely."""
-    line_mode = _looks_line_oriented(lines)
+    """Group lines into (kind, text, level) tuples, following Markdown's block rules loosely.
+
+    Markdown joins the lines of a paragraph (CommonMark soft breaks) unless a line ends in a
+    hard break or the next one opens with a bold label ("**Why it matters:**"), as converted
+    e-mails often put one such paragraph per line. Plain text joins lines only when the
+    document is hard-wrapped; otherwise every line is a paragraph of its own.
+    """
+    width = None if markdown else _wrap_width(lines)
+    line_mode = markdown and _looks_line_oriented(lines)
     out: list[tuple[str, str, int]] = []
     para: list[str] = []
     item: list[str] | None = None
     in_fence = False
+    previous = ""
 
     def flush() -> None:
         nonlocal para, item
@@ -51,7 +105,13 @@ def _group_paragraphs(lines: list[str], markdown: bool) -> list[tuple[str, str, 
             out.append(("para", " ".join(para), 0))
             para = []
 
-    for index, raw in enumerate(lines):
+    def joins(line: str) -> bool:
+        """Does ``line`` continue the paragraph or item before it?"""
+        if markdown:
+            return not (line_mode or _hard_break(previous) or _STRONG_LABEL.match(line))
+        return width is not None and _overflows(previous, line, width)
+
+    for raw in lines:
         line = raw.rstrip()
         if markdown and _FENCE.match(line):
             flush()
@@ -63,6 +123,7 @@ def _group_paragraphs(lines: list[str], markdown: bool) -> list[tuple[str, str, 
             continue
         if not line.strip():
             flush()
+            previous = ""
             continue
         if markdown:
             if _REF_DEF.match(line):
@@ -74,7 +135,7 @@ def _group_paragraphs(lines: list[str], markdown: bool) -> list[tuple[str, str, 
                 out.append(("heading", heading.group(2), len(heading.group(1))))
                 continue
             setext = _SETEXT.match(line)
-            if setext and para and not line_mode and item is None:
+            if setext and para and item is None and not line_mode:
                 text = " ".join(para)
                 para = []
                 out.append(("heading", text, 1 if setext.group(1)[0] == "=" else 2))
@@ -87,18 +148,14 @@ def _group_paragraphs(lines: list[str], markdown: bool) -> list[tuple[str, str, 
         if is_item:
             flush()
             item = [rest.strip()]
-            continue
-        if item is not None and raw[:1] in (" ", "\t") and not line_mode:
+        elif item is not None and joins(line):
             item.append(line.strip())
-            continue
-        if line_mode:
-            flush()
-            out.append(("para", line.strip(), 0))
-        else:
-            if item is not None:
-                flush()
+        elif para and joins(line):
             para.append(line.strip())
-        del index
+        else:
+            flush()
+            para.append(line.strip())
+        previous = raw.rstrip("\n")
     flush()
     return out
 
