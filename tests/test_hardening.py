@@ -122,7 +122,7 @@ def test_external_entities_are_not_resolved(tmp_path, capsys):
 def test_huge_title_and_ten_megabyte_entry_are_kept_whole_but_shown_cut(tmp_path):
     title = "Headline " * 25_000  # 225,000 characters
     paragraph = "<p>" + "word " * 200 + "</p>"
-    body = "<h2>Big story</h2><p>Big Daily: the lead.</p>" + paragraph * (10_000_000 // len(paragraph))
+    body = "<h2>Big story</h2><p>Big Daily: the lead.</p><p><strong>Bottom line:</strong> short.</p>" + paragraph * (10_000_000 // len(paragraph))
     feed = (
         '<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
         f"<channel><title>Big Daily</title><item><title>{title}</title><guid>big</guid>"
@@ -141,6 +141,7 @@ def test_huge_title_and_ten_megabyte_entry_are_kept_whole_but_shown_cut(tmp_path
         assert len(stored_text) > 9_000_000
         # What the reader draws is cut to a bounded size.
         console = Console(width=100, file=io.StringIO(), record=True)
+        assert len(view.briefing.stories) == 1
         for story in view.briefing.stories:
             console.print(rendering.headline_row(story, False, False))
             console.print(rendering.story_document(story, view))
