@@ -245,3 +245,40 @@ def test_a_cli_copy_killed_right_after_marking_keeps_the_marks(tmp_path, capsys)
     assert len(stored_marks()) == 5
     listed = {issue["id"]: issue["unread_stories"] for issue in json.loads(cli(capsys, "list", "--json")[1])}
     assert listed == {ids[0]: 0, ids[1]: 3}
+
+
+def test_a_long_running_copy_sees_marks_made_by_another(tmp_path, capsys):
+    path = tmp_path / "quokka.xml"
+    path.write_bytes(rss_feed(issues(1)))
+    cli(capsys, "import", str(path))
+    reader = open_library()  # like the reader, open the whole time
+    try:
+        [summary] = reader.issues()
+        assert summary.unread == 3
+        result = subprocess.run(
+            [sys.executable, "-m", "briefing_tui", "mark-read", "--issue", summary.id],
+            cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        assert reader.issues()[0].unread == 0
+        assert len(reader.open_issue(summary.id).read) == 5
+        # and the other way round
+        reader.mark_unread([reader.open_issue(summary.id).briefing.stories[0].id])
+    finally:
+        reader.close()
+    assert unread_by_title(capsys) == {"Briefing number 1": 1}
+
+
+def test_unsubscribing_drops_cached_issues_but_keeps_marks(server, capsys):
+    server.feed("/rss", rss_feed(issues(1, 2)))
+    cli(capsys, "add", server.url("/rss"))
+    cli(capsys, "refresh")
+    cli(capsys, "mark-read", "--all")
+
+    assert cli(capsys, "remove", server.url("/rss"))[0] == 0
+    assert unread_by_title(capsys) == {}
+    cli(capsys, "add", server.url("/rss"))
+    code, out, _err = cli(capsys, "refresh")
+
+    assert code == 0 and "2 new" in out
+    assert unread_by_title(capsys) == {"Briefing number 1": 0, "Briefing number 2": 0}
