@@ -432,13 +432,18 @@ class ReaderScreen(Screen):
 
     def action_step_unread(self, step: int) -> None:
         if self.view is not None:
-            stories = [s for s in self.view.briefing.stories if not s.sponsored]
+            stories = list(self.view.briefing.stories)
             current = self.current_item() or ""
             ids = [s.id for s in stories]
-            position = ids.index(current[6:]) if current.startswith("story:") and current[6:] in ids else (-1 if step > 0 else len(ids))
+            if current.startswith("story:") and current[6:] in ids:
+                position = ids.index(current[6:])
+                if not self.story_open:
+                    position -= step  # the row under the cursor has not been opened: it comes first
+            else:
+                position = -1 if step > 0 else len(ids)
             index = position + step
             while 0 <= index < len(stories):
-                if stories[index].id not in self.view.read:
+                if not stories[index].sponsored and stories[index].id not in self.view.read:
                     if not self.story_open:
                         self.show_section("headlines")
                     self.open_story(stories[index].id)
