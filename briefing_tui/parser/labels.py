@@ -113,6 +113,9 @@ SPONSOR_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
+#: A title marked as paid for, as link digests do ("Stop writing retry logic (Sponsor)").
+SPONSOR_SUFFIX = re.compile(r"\((?:sponsor(?:ed)?|partner|ad|advertisement|promoted)\)\s*$", re.IGNORECASE)
+
 #: Teaser line in a briefing's header ("PLUS: ...").
 TEASER_PATTERN = re.compile(r"^(?:plus|also inside|also in this issue)\s*:\s*\S", re.IGNORECASE)
 

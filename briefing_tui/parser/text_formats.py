@@ -57,14 +57,17 @@ def _wrap_width(lines: list[str]) -> int | None:
     width = max(widths)
     if not 40 <= width <= 120:
         return None
-    pairs = overflows = 0
+    pairs = breaks = 0
     for line, following in zip(lines, lines[1:]):
         if not line.strip() or not following.strip() or split_bullet(following)[0]:
             continue
         pairs += 1
-        if _overflows(line, following, width):
-            overflows += 1
-    if pairs >= 2 and overflows >= pairs * 0.75:
+        # A break inside a sentence: the line was full and the sentence goes on below it.
+        if _overflows(line, following, width) and (
+            following.lstrip()[:1].islower() or line.rstrip()[-1:] not in ".!?:"
+        ):
+            breaks += 1
+    if breaks >= 2 and breaks >= pairs * 0.4:
         return width
     return None
 

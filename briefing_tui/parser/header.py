@@ -1,0 +1,215 @@
+"""Reading the head of an issue: title, dek, publication, date, byline and "PLUS:" teaser.
+
+Newsletters open the same way whatever their syntax: a title, often a one-sentence dek, then a
+line of metadata ("From <Publication> newsletter — <date>", "By Jane Doe · May 2, 2026",
+"Issue 88 · May 12, 2026") and sometimes a teaser. Metadata that is only a date becomes the ISO
+date; any other words on such lines are kept (in the dek or the intro), never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from briefing_tui.parser.blocks import Block, Kind
+from briefing_tui.parser.dates import DATE_LINE, find_date
+from briefing_tui.parser.labels import TEASER_PATTERN, label_for
+from briefing_tui.text import clean_text, truncate
+
+FROM_LINE = re.compile(r"^from\s+(?P<src>.+?)\s+newsletter\b\s*(?:[—–\-|·,:]+\s*(?P<rest>.*))?$", re.I)
+BYLINE = re.compile(r"^(?:by|written by|words by)\s+\S.{0,150}$", re.I)
+PUBLISHED = re.compile(r"^(?:published|posted|updated|sent)\b.{0,60}$", re.I)
+#: Separators between the parts of a metadata line ("Issue 88 · May 12, 2026").
+_META_SPLIT = re.compile(r"\s+[·•|—–]\s+|\s+-\s+")
+#: Words that only introduce a date ("Published on", "Updated at").
+_DATE_FILLER = re.compile(r"^(?:(?:published|posted|updated|sent|on|at|dated)\b[\s,:]*)*$", re.I)
+_MAX_META = 200
+_WORD = re.compile(r"[a-z0-9]+")
+_STOPWORDS = frozenset(
+    "a an the of on in to for and or but is are was were be its it's it as at by with from "
+    "this that these those than then into over after new s".split()
+)
+
+
+def norm(text: str) -> str:
+    """Lower-case words only, for comparing titles."""
+    return " ".join(_WORD.findall(text.lower().replace("’", "'")))
+
+
+def tokens(text: str) -> set[str]:
+    """Content words of ``text`` (no stop words, plural "s" dropped)."""
+    words = set()
+    for word in _WORD.findall(text.lower().replace("'s", "").replace("’s", "")):
+        if word in _STOPWORDS:
+            continue
+        if len(word) > 3 and word.endswith("s"):
+            word = word[:-1]
+        words.add(word)
+    return words
+
+
+def similarity(a: str, b: str) -> float:
+    """Share of the shorter text's content words found in the other (0..1)."""
+    ta, tb = tokens(a), tokens(b)
+    if not ta or not tb:
+        return 0.0
+    common = len(ta & tb)
+    # One shared word is enough only between two very short texts ("Chips" and "Chips").
+    if common < 2 and max(len(ta), len(tb)) > 2:
+        return 0.0
+    return common / min(len(ta), len(tb))
+
+
+@dataclass
+class Header:
+    title: str | None = None
+    subtitle: str | None = None
+    source: str | None = None
+    date: str | None = None
+    intro: list[str] = field(default_factory=list)
+
+
+def _date_part(text: str) -> tuple[str | None, str]:
+    """(ISO date, the rest) when ``text`` is a metadata line holding a date, else (None, text).
+
+    "Issue 88 · May 12, 2026" gives ("2026-05-12", "Issue 88"); "Published May 12, 2026"
+    gives ("2026-05-12", ""); a sentence that merely mentions a date gives (None, text).
+    """
+    if len(text) > _MAX_META:
+        return None, text
+    if DATE_LINE.match(text):
+        return find_date(text), ""
+    parts = _META_SPLIT.split(text)
+    for index, part in enumerate(parts):
+        stripped = part.strip(" *_")
+        if not DATE_LINE.match(stripped) and not (
+            _ANY_DATE.search(stripped) and _DATE_FILLER.match(_ANY_DATE.sub("", stripped).strip(" ,"))
+        ):
+            continue
+        found = find_date(stripped)
+        if found:
+            rest = (p.strip() for p in parts[:index] + parts[index + 1 :])
+            return found, " · ".join(p for p in rest if p)
+    return None, text
+
+
+_ANY_DATE = re.compile(
+    r"(?:\d{4}-\d{1,2}-\d{1,2}|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
+    r"\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Za-z]{3,9}\.?,?\s+\d{4})"
+)
+
+
+def is_meta(block: Block) -> bool:
+    """A metadata line under the title: "From X newsletter", a byline, a date line, a teaser."""
+    text = block.text
+    if len(text) > _MAX_META or block.kind is Kind.ITEM:
+        return False
+    return bool(
+        FROM_LINE.match(text)
+        or BYLINE.match(text)
+        or TEASER_PATTERN.match(text)
+        or _date_part(text)[0]
+    )
+
+
+class HeaderReader:
+    def __init__(self, blocks: list[Block], hint_title: str | None) -> None:
+        self.blocks = blocks
+        self.hint_title = hint_title
+        self.header = Header()
+
+    def read(self) -> tuple[Header, int]:
+        """The header and the index of the first block after it."""
+        start = self._title()
+        return self.header, self._meta_lines(start)
+
+    def _title(self) -> int:
+        blocks, header = self.blocks, self.header
+        if not blocks:
+            header.title = clean_text(self.hint_title) if self.hint_title else None
+            return 0
+        # A level-1 heading near the top is the title; anything above it is kept in the intro.
+        for index, block in enumerate(blocks[:4]):
+            if block.is_heading and block.level == 1:
+                for above in blocks[:index]:
+                    header.date = header.date or _date_part(above.text)[0]
+                    header.intro.append(above.text)
+                header.title = block.text
+                return index + 1
+        hinted = self.hint_title
+        first = blocks[0]
+        if hinted and (similarity(first.text, hinted) >= 0.8 or norm(hinted) in norm(first.text)):
+            if len(first.text) <= 300:
+                header.title = first.text
+                return 1
+            header.title = clean_text(hinted)
+            return 0
+        if hinted:
+            header.title = clean_text(hinted)
+            return 0
+        if (first.is_heading or len(first.text) <= _MAX_META) and (
+            first.kind is not Kind.ITEM and label_for(first.text) is None
+        ):
+            header.title = first.text
+            return 1
+        header.title = truncate(first.text, 80)
+        return 0
+
+    def _meta_lines(self, index: int) -> int:
+        blocks, header = self.blocks, self.header
+        # A dek directly under the title, when metadata follows it.
+        if (
+            index + 1 < len(blocks)
+            and blocks[index].kind is not Kind.ITEM
+            and label_for(blocks[index].text) is None
+            and is_meta(blocks[index + 1])
+            and not is_meta(blocks[index])
+        ):
+            header.subtitle = blocks[index].text
+            index += 1
+        while index < len(blocks):
+            block = blocks[index]
+            if block.kind is Kind.ITEM or block.is_heading and block.level <= 2:
+                break
+            if TEASER_PATTERN.match(block.text):
+                header.intro.append(block.text)
+            elif not self._meta(block):
+                break
+            index += 1
+        return index
+
+    def _meta(self, block: Block) -> bool:
+        """Read one metadata line; False if ``block`` is not one."""
+        text = block.text
+        if len(text) > _MAX_META:
+            return False
+        header = self.header
+        match = FROM_LINE.match(text)
+        if match:
+            header.source = header.source or clean_text(match.group("src"))
+            rest = (match.group("rest") or "").strip()
+            found, remainder = _date_part(rest) if rest else (None, "")
+            header.date = header.date or found
+            if rest and (not found or remainder):
+                header.intro.append(text)
+            return True
+        if BYLINE.match(text):
+            header.date = header.date or find_date(text)
+            header.intro.append(text)
+            return True
+        found, remainder = _date_part(text)
+        if not found:
+            return False
+        header.date = header.date or found
+        if remainder:
+            # "Chips, models and the people behind them · April 7, 2026": a dek with a date.
+            if header.subtitle is None and len(remainder.split()) >= 4 and not BYLINE.match(remainder):
+                header.subtitle = remainder
+            else:
+                header.intro.append(remainder)
+        return True
+
+
+def read_header(blocks: list[Block], hint_title: str | None) -> tuple[Header, int]:
+    """Read the header of ``blocks``: (header, index of the first block of the body)."""
+    return HeaderReader(blocks, hint_title).read()
