@@ -175,6 +175,8 @@ class FeedServer:
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.lock = threading.Lock()
         self.stopping = threading.Event()
+        self.in_flight = 0
+        self.most_at_once = 0
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.app = self
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -206,12 +208,19 @@ class FeedServer:
         self.routes[path] = lambda h: h.reply(status, b"", None, {"Location": self.url(location)})
 
     def slow(self, path: str, delay: float, body: bytes):
-        """Waits ``delay`` seconds before answering at all."""
+        """Waits ``delay`` seconds before answering at all; :attr:`most_at_once` counts overlaps."""
 
         def route(handler: _Handler) -> None:
-            if self.stopping.wait(delay):
-                return
-            handler.reply(200, body, "application/rss+xml")
+            with self.lock:
+                self.in_flight += 1
+                self.most_at_once = max(self.most_at_once, self.in_flight)
+            try:
+                if self.stopping.wait(delay):
+                    return
+                handler.reply(200, body, "application/rss+xml")
+            finally:
+                with self.lock:
+                    self.in_flight -= 1
 
         self.routes[path] = route
 
