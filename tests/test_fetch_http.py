@@ -403,7 +403,7 @@ def test_decoding_does_not_depend_on_how_the_body_is_split(encoding, step):
 @pytest.mark.parametrize("jobs", [1, 3])
 def test_at_most_jobs_feeds_are_fetched_at_once(server, library, jobs):
     for number in range(7):
-        server.slow(f"/feed-{number}", 0.15, rss_feed([Issue(number, guid=f"slow-{number}")]))
+        server.slow(f"/feed-{number}", 0.05, rss_feed([Issue(number, guid=f"slow-{number}")]))
         library.add_feed(server.url(f"/feed-{number}"))
 
     report = library.refresh(jobs=jobs)
