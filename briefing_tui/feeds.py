@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 import json
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -38,6 +39,8 @@ class FeedEntry:
     date: str | None
     content: str
     content_type: str
+    #: Full publication time (ISO, UTC) when the feed gives one: orders issues of the same day.
+    published: str | None = None
 
     def to_briefing(self, source: str | None) -> Briefing:
         return parse_document(
@@ -138,6 +141,7 @@ def _json_feed(data: bytes, url: str | None) -> Feed | None:
                 date=parse_timestamp(_string(item.get("date_published")) or _string(item.get("date_modified"))),
                 content=content,
                 content_type=content_type,
+                published=_stamp(_string(item.get("date_published")) or _string(item.get("date_modified"))),
             )
         )
     return Feed(
@@ -145,6 +149,22 @@ def _json_feed(data: bytes, url: str | None) -> Feed | None:
         link=safe_url(_string(document.get("home_page_url"))),
         entries=tuple(entries),
     )
+
+
+def _stamp(value: Any) -> str | None:
+    """An ISO UTC timestamp (seconds) from a feedparser struct_time or an RFC 3339 string."""
+    if value is None:
+        return None
+    try:
+        if isinstance(value, str):
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        else:
+            moment = datetime(*value[:6])
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return moment.replace(microsecond=0).isoformat()
 
 
 def parse_feed(data: bytes | str, *, url: str | None = None) -> Feed:
@@ -178,6 +198,7 @@ def parse_feed(data: bytes | str, *, url: str | None = None) -> Feed:
                 date=from_struct_time(entry.get("published_parsed") or entry.get("updated_parsed")),
                 content=content,
                 content_type=content_type,
+                published=_stamp(entry.get("published_parsed") or entry.get("updated_parsed")),
             )
         )
     return Feed(

@@ -57,8 +57,15 @@ def parse_feed_payload(origin: str, body: bytes, url: str | None = None) -> Pars
         payload.error = f"unreadable feed ({error.__class__.__name__})"
         return payload
     payload.feed_title = feed.title
-    for entry in feed.entries:
-        hints = {"title": entry.title, "source": feed.title, "date": entry.date, "url": entry.link}
+    for position, entry in enumerate(feed.entries):
+        hints = {
+            "title": entry.title,
+            "source": feed.title,
+            "date": entry.date,
+            "url": entry.link,
+            "published": entry.published,
+            "position": position,
+        }
         try:
             briefing = entry.to_briefing(feed.title)
         except ParseError as error:

@@ -67,7 +67,17 @@ _MIGRATIONS = (
             tokenize = 'unicode61 remove_diacritics 2'
         );
     """,
+    # 2: issues of the same day keep their feed's order (publication time, then place in the feed).
+    """
+        ALTER TABLE issues ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX issues_order;
+        CREATE INDEX issues_order ON issues (sort_date DESC, position, fetched_at DESC, id);
+    """,
 )
+
+#: Newest first; within one day, by publication time, then by place in the feed.
+ISSUE_ORDER = "sort_date DESC, position, fetched_at DESC, id"
+_ISSUE_ORDER_I = "i.sort_date DESC, i.position, i.fetched_at DESC, i.id"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +116,13 @@ class FeedState:
 
 def issue_id_for(origin: str, key: str) -> str:
     return "i-" + hashlib.blake2b(f"{origin}\x1f{key}".encode(), digest_size=6).hexdigest()
+
+
+def _sort_key(date: str | None, published: str | None, fetched: str) -> str:
+    """What orders issues: the publication time when it agrees with the issue's date, else the date."""
+    if published and (date is None or published.startswith(date)):
+        return published
+    return date or fetched[:10]
 
 
 def _looks_truncated(path: Path) -> bool:
@@ -267,13 +284,14 @@ class Cache:
         editorial = briefing.editorial_stories
         self.conn.execute(
             "INSERT INTO issues (id, origin, key, title, source, date, sort_date, url, stories, shortlist,"
-            " fetched_at, raw, raw_hash, content_type, hints, briefing, parser_version)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " fetched_at, raw, raw_hash, content_type, hints, briefing, parser_version, position)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET title = excluded.title, source = excluded.source,"
             " date = excluded.date, sort_date = excluded.sort_date, url = excluded.url,"
             " stories = excluded.stories, shortlist = excluded.shortlist, raw = excluded.raw,"
             " raw_hash = excluded.raw_hash, content_type = excluded.content_type, hints = excluded.hints,"
-            " briefing = excluded.briefing, parser_version = excluded.parser_version",
+            " briefing = excluded.briefing, parser_version = excluded.parser_version,"
+            " position = excluded.position",
             (
                 issue_id,
                 origin,
@@ -281,7 +299,7 @@ class Cache:
                 briefing.title,
                 briefing.source,
                 briefing.date,
-                briefing.date or fetched[:10],
+                _sort_key(briefing.date, hints.get("published"), fetched),
                 briefing.url,
                 len(editorial),
                 len(briefing.shortlist),
@@ -292,6 +310,7 @@ class Cache:
                 json.dumps(hints, ensure_ascii=False),
                 json.dumps(briefing.to_dict(), ensure_ascii=False),
                 PARSER_VERSION,
+                int(hints.get("position") or 0),
             ),
         )
         if row:
@@ -344,7 +363,7 @@ class Cache:
         where, params = self._filters(unread_only, source)
         rows = self.conn.execute(
             f"SELECT i.id, i.title, i.source, i.date, i.stories, ({self._unread_sql()}), i.origin"
-            f" FROM issues i{where} ORDER BY i.sort_date DESC, i.fetched_at DESC, i.id LIMIT ? OFFSET ?",
+            f" FROM issues i{where} ORDER BY {_ISSUE_ORDER_I} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
         return [IssueSummary(*row) for row in rows]
@@ -361,7 +380,7 @@ class Cache:
         """Index of an issue in :meth:`issues` order, or None."""
         ids = [row[0] for row in self.conn.execute(
             f"SELECT i.id FROM issues i{self._filters(unread_only, source)[0]}"
-            " ORDER BY i.sort_date DESC, i.fetched_at DESC, i.id",
+            f" ORDER BY {_ISSUE_ORDER_I}",
             self._filters(unread_only, source)[1],
         )]
         try:
@@ -408,7 +427,7 @@ class Cache:
 
     def all_briefings(self) -> Iterator[tuple[str, str, Briefing]]:
         for issue_id, origin, data in self.conn.execute(
-            "SELECT id, origin, briefing FROM issues ORDER BY sort_date DESC, fetched_at DESC, id"
+            f"SELECT id, origin, briefing FROM issues ORDER BY {ISSUE_ORDER}"
         ):
             yield issue_id, origin, Briefing.from_dict(json.loads(data))
 

@@ -1,0 +1,41 @@
+"""Cache schema migrations, and the order issues are listed in."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from briefing_tui.library import Library
+from briefing_tui.paths import Locations
+from briefing_tui.store import cache as cache_module
+from briefing_tui.store.cache import Cache
+from tests.feedserver import Issue, rss_feed
+
+
+def test_a_version_1_cache_is_migrated_and_keeps_its_issues(tmp_path):
+    path = tmp_path / "cache.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(cache_module._MIGRATIONS[0] + "\nPRAGMA user_version = 1;")
+    conn.execute(
+        "INSERT INTO issues (id, origin, key, title, sort_date, stories, shortlist, fetched_at, raw, raw_hash,"
+        " hints, briefing, parser_version) VALUES ('i-old', 'o', 'k', 'Old issue', '2026-01-01', 0, 0,"
+        " '2026-01-01T00:00:00+00:00', '', '', '{}', '{\"title\": \"Old issue\"}', 1)"
+    )
+    conn.commit()
+    conn.close()
+    cache = Cache.open(path)
+    assert cache.conn.execute("PRAGMA user_version").fetchone()[0] == len(cache_module._MIGRATIONS)
+    assert cache.recovered_from is None
+    assert [issue.title for issue in cache.issues()] == ["Old issue"]
+    cache.close()
+
+
+def test_issues_of_one_day_keep_the_feeds_order(tmp_path):
+    issues = [Issue(number) for number in (7, 3, 9, 1, 5)]  # all published at the same moment
+    path = tmp_path / "feed.xml"
+    path.write_bytes(rss_feed(issues))
+    library = Library(Locations.resolve())
+    try:
+        library.import_paths([str(path)])
+        assert [issue.title for issue in library.issues()] == [issue.title for issue in issues]
+    finally:
+        library.close()
