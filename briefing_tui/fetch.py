@@ -177,7 +177,7 @@ async def fetch_one(client: httpx.AsyncClient, request: FetchRequest, config: Fe
                     return FetchResult(url, "not_modified", etag=request.etag,
                                        last_modified=request.last_modified, http_status=304,
                                        final_url=str(response.url))
-                if status >= 400:
+                if status >= 300:  # errors, and redirects that could not be followed
                     retry = _retry_after(response.headers.get("retry-after")) if status in (429, 503) else None
                     message = f"HTTP {status} {clean_text(response.reason_phrase)[:80]}".strip()
                     if retry:

@@ -410,3 +410,20 @@ def test_at_most_jobs_feeds_are_fetched_at_once(server, library, jobs):
 
     assert [outcome.status for outcome in report.outcomes] == ["updated"] * 7
     assert 1 <= server.most_at_once <= jobs
+
+
+def test_redirects_that_cannot_be_followed_are_errors(server, library):
+    server.routes["/no-location"] = lambda h: h.reply(302, b"", None, {})
+    server.routes["/to-file"] = lambda h: h.reply(302, b"", None, {"Location": "file:///etc/passwd"})
+    for number in range(1, 8):
+        server.redirect(f"/hop-{number}", f"/hop-{number + 1}")
+    server.feed("/hop-8", rss_feed(two_issues()))
+    for path in ("/no-location", "/to-file", "/hop-3", "/hop-2"):
+        library.add_feed(server.url(path))
+
+    outcomes = {outcome.url.rsplit("/", 1)[1]: outcome for outcome in library.refresh().outcomes}
+
+    assert outcomes["no-location"].error == "HTTP 302 Found"
+    assert outcomes["to-file"].error == "unsupported URL (only http and https)"
+    assert outcomes["hop-3"].new == 2  # five redirects are fine
+    assert outcomes["hop-2"].error == "too many redirects (more than 5)"
