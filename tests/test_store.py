@@ -75,6 +75,7 @@ def test_a_newer_schema_is_refused_with_one_line(capsys):
 
     assert code == 1
     assert err.count("\n") == 1 and "newer than this briefing-tui understands" in err
+    assert err.startswith(f"briefing-tui: {locations().state_db}: schema version 99 ")
     # the user's file is left exactly where it was
     assert not list(locations().data_dir.glob("*.corrupt-*"))
 

@@ -43,8 +43,10 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration]) -> None:
     """Bring the schema to the newest version; ``user_version`` counts applied migrations."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > len(migrations):
+        where = conn.execute("PRAGMA database_list").fetchone()[2] or "database"
         raise StoreError(
-            f"database schema version {version} is newer than this briefing-tui understands"
+            f"{where}: schema version {version} is newer than this briefing-tui understands"
+            " (written by a newer version?)"
         )
     for number in range(version, len(migrations)):
         try:
