@@ -15,11 +15,14 @@ from urllib.parse import urljoin, urlsplit
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC strings (terminated by BEL
 # or ST), and two-byte escapes. C1 equivalents (0x9b CSI, 0x9d OSC, ...) are handled the same way.
+# A string sequence goes with its payload only when it is terminated: an unterminated one loses
+# just its introducer, so a stray ESC ] cannot swallow the rest of a document. The payload never
+# runs over another introducer, which keeps the scan linear.
 _ESCAPE_SEQUENCE = re.compile(
     r"""
     (?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?      # CSI ... final byte
   | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])                  # OSC, DCS, SOS, PM, APC
-      [^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?                  # ... up to BEL or ST
+      (?:[^\x07\x1b\x90\x98\x9c-\x9f]*(?:\x07|\x1b\\|\x9c))?    # ... and its payload up to BEL or ST
   | \x1b[\x20-\x2f]*[\x30-\x7e]?                             # other ESC sequences
     """,
     re.VERBOSE,

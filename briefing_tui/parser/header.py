@@ -24,6 +24,8 @@ _META_SPLIT = re.compile(r"\s+[·•|—–]\s+|\s+-\s+")
 #: Words that only introduce a date ("Published on", "Updated at").
 _DATE_FILLER = re.compile(r"^(?:(?:published|posted|updated|sent|on|at|dated)\b[\s,:]*)*$", re.I)
 _MAX_META = 200
+#: Longest title kept as a title; a longer one is cut for display and kept whole in the intro.
+MAX_TITLE = 300
 _WORD = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(
     "a an the of on in to for and or but is are was were be its it's it as at by with from "
@@ -134,18 +136,20 @@ class HeaderReader:
                 for above in blocks[:index]:
                     header.date = header.date or _date_part(above.text)[0]
                     header.intro.append(above.text)
-                header.title = block.text
+                header.title = truncate(block.text, MAX_TITLE)
+                if len(block.text) > MAX_TITLE:
+                    header.intro.append(block.text)  # the whole of an absurdly long title is kept
                 return index + 1
         hinted = self.hint_title
         first = blocks[0]
         if hinted and (similarity(first.text, hinted) >= 0.8 or norm(hinted) in norm(first.text)):
-            if len(first.text) <= 300:
+            if len(first.text) <= MAX_TITLE:
                 header.title = first.text
                 return 1
-            header.title = clean_text(hinted)
+            header.title = truncate(clean_text(hinted), MAX_TITLE)
             return 0
         if hinted:
-            header.title = clean_text(hinted)
+            header.title = truncate(clean_text(hinted), MAX_TITLE)
             return 0
         if (first.is_heading or len(first.text) <= _MAX_META) and (
             first.kind is not Kind.ITEM and label_for(first.text) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -72,6 +73,7 @@ class _BlockReader(HTMLParser):
         self.doc_title: str | None = None
         self.time_values: list[str] = []
         self.stack: list[tuple[str, bool]] = []  # (tag, hides its content)
+        self.open_tags: Counter[str] = Counter()  # how many of each tag are on the stack
         self.hidden = 0
         self.strong = 0
         self.buffer = _Buffer()
@@ -89,9 +91,12 @@ class _BlockReader(HTMLParser):
         return Kind.PARAGRAPH, 0
 
     def _flush(self) -> None:
+        if not self.buffer.pieces:
+            return
         buffer, self.buffer = self.buffer, _Buffer()
         # Links still open at a block boundary keep their place in the next buffer.
-        self.link_stack = [(href, 0) for href, _ in self.link_stack]
+        if self.link_stack:
+            self.link_stack = [(href, 0) for href, _ in self.link_stack]
         raw = buffer.text()
         if not raw.strip():
             return
@@ -147,6 +152,7 @@ class _BlockReader(HTMLParser):
         if len(self.stack) >= _MAX_DEPTH:
             return
         self.stack.append((tag, hides))
+        self.open_tags[tag] += 1
         if hides:
             self.hidden += 1
         if tag in _STRONG_TAGS:
@@ -164,12 +170,13 @@ class _BlockReader(HTMLParser):
             self.doc_title = "".join(self.title_parts)
             self.title_parts = None
             return
-        if tag in _VOID_TAGS or not any(open_tag == tag for open_tag, _ in self.stack):
+        if tag in _VOID_TAGS or not self.open_tags[tag]:
             return
         if tag in _BLOCK_TAGS and not self.hidden:
             self._flush()
         while self.stack:
             open_tag, hides = self.stack.pop()
+            self.open_tags[open_tag] -= 1
             if hides:
                 self.hidden -= 1
             if open_tag in _STRONG_TAGS:

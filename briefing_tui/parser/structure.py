@@ -149,16 +149,29 @@ class _Builder:
         self.references: list[Block] = []
         self.footer: list[str] = []
         self.shortlist_title_open = False
+        # Per-block answers, keyed by id(block): the walk asks about the same blocks repeatedly.
+        self._labels: dict[int, Label | None] = {}
+        self._candidates: dict[int, str | None] = {}
+        self._story_labels: dict[int, tuple[Label, str | None] | None] = {}
         self.has_markup_headings = any(b.is_heading or b.all_strong for b in blocks)
 
     # -- classification ------------------------------------------------------------------------
     def bare_label(self, block: Block) -> Label | None:
         if block.kind is Kind.ITEM or len(block.text) > 60:
             return None
-        return label_for(block.text)
+        key = id(block)
+        if key not in self._labels:
+            self._labels[key] = label_for(block.text)
+        return self._labels[key]
 
     def candidate(self, block: Block) -> str | None:
         """'hard' for marked-up headings, 'soft' for plain title-like lines, else None."""
+        key = id(block)
+        if key not in self._candidates:
+            self._candidates[key] = self._candidate(block)
+        return self._candidates[key]
+
+    def _candidate(self, block: Block) -> str | None:
         if block.is_heading:
             return "hard"
         if block.kind is Kind.PARAGRAPH and title_like(block.text):
@@ -181,6 +194,12 @@ class _Builder:
 
     def story_label(self, block: Block) -> tuple[Label, str | None] | None:
         """(label, text after it) for Unpacked/Bottom line labels, bare or inline."""
+        key = id(block)
+        if key not in self._story_labels:
+            self._story_labels[key] = self._story_label(block)
+        return self._story_labels[key]
+
+    def _story_label(self, block: Block) -> tuple[Label, str | None] | None:
         bare = self.bare_label(block)
         if bare in (Label.UNPACKED, Label.BOTTOM_LINE):
             return bare, None
@@ -302,7 +321,8 @@ class _Builder:
             return block.is_heading
         if kind == "hard":
             return True
-        if region == "headlines" or self.briefing_mode:
+        if region == "headlines" or self.briefing_mode or self.has_markup_headings:
+            # Where the document marks its headings up, a plain short paragraph is a paragraph.
             return False
         following = self.body[index + 1] if index + 1 < len(self.body) else None
         return following is not None and self.candidate(following) is None
