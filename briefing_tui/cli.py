@@ -70,6 +70,7 @@ def _print_briefing(briefing: Briefing, out) -> None:
 def read_document(path: Path) -> list[Briefing]:
     """Parse a newsletter file, or every entry of a feed file."""
     from briefing_tui.feeds import FeedError, looks_like_feed, parse_feed
+    from briefing_tui.ingest import is_opml
     from briefing_tui.parser import ParseError, parse_document
 
     try:
@@ -78,6 +79,8 @@ def read_document(path: Path) -> list[Briefing]:
         raise CommandError(f"{path}: is a directory") from error
     except OSError as error:
         raise CommandError(f"{path}: {error.strerror or error}") from error
+    if is_opml(data, path):
+        raise CommandError(f"{path}: an OPML subscription list, not an issue (use 'briefing-tui import')")
     try:
         if looks_like_feed(data, path.name):
             feed = parse_feed(data)

@@ -27,7 +27,7 @@ from briefing_tui.text import clean_text, safe_url
 
 if TYPE_CHECKING:
     from briefing_tui.fetch import FetchResult
-    from briefing_tui.ingest import ParsedPayload
+    from briefing_tui.ingest import ParsedIssue, ParsedPayload
 
 # Fetching (httpx), feed parsing (feedparser) and the parser are imported where they are used,
 # so that opening the reader does not pay for them before its first screen.
@@ -267,6 +267,18 @@ class Library:
                 pool.shutdown(wait=False, cancel_futures=True)
         return report
 
+    def _store_issue(self, origin: str, issue: ParsedIssue) -> str:
+        """Store one parsed issue (inside a cache transaction); "new", "updated" or "unchanged"."""
+        _id, status = self.cache.store_issue(
+            origin=origin,
+            key=issue.key,
+            raw=issue.raw,
+            content_type=issue.content_type,
+            hints=issue.hints,
+            briefing=issue.briefing,
+        )
+        return status
+
     def _store_result(self, result: FetchResult, payload: ParsedPayload | None, outcome: FeedOutcome) -> None:
         with self._lock:
             previous = self.cache.feed_state(result.url)
@@ -275,14 +287,7 @@ class Library:
                 with self.cache.transaction():
                     if payload is not None and not payload.error:
                         for issue in payload.issues:
-                            _id, status = self.cache.store_issue(
-                                origin=result.url,
-                                key=issue.key,
-                                raw=issue.raw,
-                                content_type=issue.content_type,
-                                hints=issue.hints,
-                                briefing=issue.briefing,
-                            )
+                            status = self._store_issue(result.url, issue)
                             if status == "new":
                                 outcome.new += 1
                             elif status == "updated":
@@ -352,14 +357,7 @@ class Library:
                         report.subscriptions += 1
                 report.skipped.extend(f"{path}: {reason}" for reason in payload.skipped)
                 for issue in payload.issues:
-                    _id, status = self.cache.store_issue(
-                        origin=payload.origin,
-                        key=issue.key,
-                        raw=issue.raw,
-                        content_type=issue.content_type,
-                        hints=issue.hints,
-                        briefing=issue.briefing,
-                    )
+                    status = self._store_issue(payload.origin, issue)
                     setattr(report, status, getattr(report, status) + 1)
                 if progress:
                     progress(path, None)

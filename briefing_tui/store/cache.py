@@ -182,7 +182,10 @@ class Cache:
     @classmethod
     def open(cls, path: Path, state_db: Path | None = None) -> Cache:
         moved = None
-        if path.exists() and _looks_truncated(path):
+        # A -wal file means another copy may have the cache open (mid-checkpoint, its size can
+        # briefly disagree with the header): only a closed cache is checked for truncation.
+        wal = path.with_name(path.name + "-wal")
+        if path.exists() and not wal.exists() and _looks_truncated(path):
             moved = move_aside(path)
         conn, moved_now = open_or_recover(path, cls._open, rebuildable=True)
         cache = cls(path, conn, moved_now or moved)
