@@ -105,6 +105,11 @@ class ReaderScreen(Screen):
 
     def on_sample_imported(self, message: SampleImported) -> None:
         self.reload_issues()
+        if self.query_one(IssueList).count == 0:
+            self.show_empty(
+                Text("No issues yet. Press a to add a feed (or run: briefing-tui add URL), then r to refresh.", style="dim")
+            )
+            return
         self.open_current_issue()
         self.app.notify(
             "A sample briefing is loaded. Press a to add a feed (or run: briefing-tui add URL), then r to refresh.",
