@@ -504,9 +504,9 @@ class _Builder:
 
     def _strip_lead(self, block: Block) -> str:
         prefix = self.lead_prefix(block)
-        if prefix and (
-            prefix.lower() in self.lead_prefixes or (block.strong_label and len(prefix.split()) <= 4)
-        ):
+        # Only the publication's own prefix goes ("The Bit Baker: ..."), as the source;
+        # a one-off bold lead-in ("**Storage:** ...") is part of the text.
+        if prefix and prefix.lower() in self.lead_prefixes:
             rest = block.text.split(":", 1)[1].strip() if ":" in block.text else block.text
             return rest or block.text
         return block.text

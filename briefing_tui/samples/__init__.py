@@ -1,12 +1,22 @@
-"""Sample briefings shipped with the package, imported by the reader on first run."""
+"""Sample briefings shipped with the reader, imported into the library on first run.
+
+Every story in them is invented; they show how the reader lays out a plain-text briefing and a
+Markdown one.
+"""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
+_SUFFIXES = (".txt", ".md")
 
 
 def sample_paths() -> list[Path]:
-    """The bundled sample issues (.txt and .md files next to this module)."""
-    return sorted(path for path in _HERE.iterdir() if path.suffix in (".txt", ".md"))
+    """Paths of the sample briefings, plain text first, in a stable order."""
+    root = resources.files(__name__)
+    found = [Path(str(entry)) for entry in root.iterdir() if entry.name.endswith(_SUFFIXES)]
+    return sorted(found, key=lambda path: (_SUFFIXES.index(path.suffix), path.name))
+
+
+__all__ = ["sample_paths"]
