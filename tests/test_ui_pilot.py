@@ -1074,8 +1074,10 @@ async def test_first_run_imports_the_sample_and_says_how_to_add_feeds():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         reader, issues, _sections, items, _story = parts(app)
-        assert issues.count >= 1
-        assert reader.title.startswith("The Sample Sheet")
+        from briefing_tui.samples import sample_paths
+
+        assert issues.count == len(sample_paths()) >= 1
+        assert reader.title == issues.row(0).title
         assert items.display and items.option_count > 1
         welcome = [m for m, _s, title in app.sent if title == "Welcome to briefing-tui"]
         assert welcome and "Press a to add a feed" in welcome[0]

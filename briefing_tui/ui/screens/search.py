@@ -20,6 +20,7 @@ from briefing_tui.library import Library
 from briefing_tui.store.cache import SearchHit
 from briefing_tui.store.query import QueryError
 from briefing_tui.ui.rendering import search_row
+from briefing_tui.ui.widgets.item_list import SpacedOptionList
 
 #: Wait this long after a keystroke before searching, so fast typing runs one query.
 DEBOUNCE = 0.02
@@ -65,7 +66,7 @@ class SearchScreen(ModalScreen[SearchJump | None]):
                 id="search-input",
             )
             yield Static(id="search-status")
-            yield OptionList(id="search-results")
+            yield SpacedOptionList(id="search-results")
 
     def on_mount(self) -> None:
         self.query_one("#search-results", OptionList).can_focus = False
