@@ -1210,3 +1210,38 @@ async def test_hostile_feed_text_is_shown_literally_and_cannot_run_actions(tmp_p
         await pilot.click(StoryView, offset=(6, 1))
         await settle(pilot)
         assert app.is_running
+
+
+async def test_a_damaged_cache_row_gives_a_message_not_a_traceback():
+    import sqlite3
+
+    from tests.ui_support import locations
+
+    ids = import_fixtures()
+    with sqlite3.connect(locations().cache_db) as conn:
+        conn.execute("UPDATE issues SET briefing = '{\"title\": ' WHERE id = ?", (ids.newer,))
+    conn.close()
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.is_running
+        errors = app.messages("error")
+        assert errors and errors[0].startswith("Could not open this issue")
+        reader, issues, _sections, _items, _story = parts(app)
+        await pilot.press("j")  # the other issue still opens
+        await settle(pilot)
+        assert reader.title == OLDER_TITLE
+        assert app.is_running
+
+
+async def test_a_damaged_read_state_file_is_reported_in_the_app():
+    from tests.ui_support import locations
+
+    import_fixtures()
+    locations().state_db.write_bytes(b"this is not a database" * 100)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warnings = app.messages("warning")
+        assert any("read-state database was damaged" in message for message in warnings)
+        assert parts(app)[1].count == 2

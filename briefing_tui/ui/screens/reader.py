@@ -160,7 +160,14 @@ class ReaderScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load-issue")
     def load_issue(self, issue_id: str, then: tuple[str, str | None] | None = None) -> None:
-        self.post_message(IssueLoaded(self.library.open_issue(issue_id), then))
+        try:
+            view = self.library.open_issue(issue_id)
+        except Exception as error:  # noqa: BLE001 - a damaged cache row must not end the reader
+            self.app.call_from_thread(
+                self.app.notify, f"Could not open this issue: {error}", severity="error", markup=False
+            )
+            return
+        self.post_message(IssueLoaded(view, then))
 
     def on_issue_loaded(self, message: IssueLoaded) -> None:
         view = message.view
