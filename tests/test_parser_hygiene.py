@@ -189,7 +189,9 @@ def test_ten_megabyte_entry_parses_in_seconds(kind):
 )
 def test_two_hundred_thousand_character_title(data, options):
     briefing, seconds = _timed(data, **options)
-    assert len(briefing.title) <= 300
+    # A title is kept whole (or, for a plain first line that long, cut and kept in the body);
+    # cutting it for display is the front end's job.
+    assert len(briefing.title) >= 199_999 or len(briefing.intro[0]) >= 199_999
     assert seconds < 10, seconds
 
 

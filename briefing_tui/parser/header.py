@@ -24,7 +24,8 @@ _META_SPLIT = re.compile(r"\s+[·•|—–]\s+|\s+-\s+")
 #: Words that only introduce a date ("Published on", "Updated at").
 _DATE_FILLER = re.compile(r"^(?:(?:published|posted|updated|sent|on|at|dated)\b[\s,:]*)*$", re.I)
 _MAX_META = 200
-#: Longest title kept as a title; a longer one is cut for display and kept whole in the intro.
+#: Longest first line taken as the title when the container gives none (titles are kept whole;
+#: cutting them for display is the front end's job).
 MAX_TITLE = 300
 _WORD = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(
@@ -136,9 +137,7 @@ class HeaderReader:
                 for above in blocks[:index]:
                     header.date = header.date or _date_part(above.text)[0]
                     header.intro.append(above.text)
-                header.title = truncate(block.text, MAX_TITLE)
-                if len(block.text) > MAX_TITLE:
-                    header.intro.append(block.text)  # the whole of an absurdly long title is kept
+                header.title = block.text
                 return index + 1
         hinted = self.hint_title
         first = blocks[0]
@@ -146,10 +145,10 @@ class HeaderReader:
             if len(first.text) <= MAX_TITLE:
                 header.title = first.text
                 return 1
-            header.title = truncate(clean_text(hinted), MAX_TITLE)
+            header.title = clean_text(hinted)
             return 0
         if hinted:
-            header.title = truncate(clean_text(hinted), MAX_TITLE)
+            header.title = clean_text(hinted)
             return 0
         if (first.is_heading or len(first.text) <= _MAX_META) and (
             first.kind is not Kind.ITEM and label_for(first.text) is None
