@@ -1245,3 +1245,38 @@ async def test_a_damaged_read_state_file_is_reported_in_the_app():
         warnings = app.messages("warning")
         assert any("read-state database was damaged" in message for message in warnings)
         assert parts(app)[1].count == 2
+
+
+def test_every_binding_has_an_id_the_keys_table_accepts():
+    from textual.binding import Binding
+
+    from briefing_tui.ui.keys import known_binding_ids
+    from briefing_tui.ui.screens.dialogs import AddFeedScreen, ErrorScreen, LinkPickerScreen
+    from briefing_tui.ui.screens.search import SearchScreen
+
+    owners = (ReaderScreen, IssueList, SectionList, ItemList, StoryView, SearchScreen, HelpScreen,
+              AddFeedScreen, LinkPickerScreen, ErrorScreen)
+    ids = [binding.id for owner in owners for binding in owner.BINDINGS if isinstance(binding, Binding)]
+    assert all(ids) and len(ids) == len(set(ids))
+    assert set(ids) <= known_binding_ids()
+
+
+async def test_bindings_outside_the_reader_can_be_rebound_and_are_on_the_help_screen():
+    from tests.ui_support import write_config
+
+    import_fixtures()
+    write_config('[keys]\n"sections.down" = "x"\n"search.jump" = "ctrl+o,enter"\n')
+    app = new_app()
+    async with app.run_test(size=(110, 100)) as pilot:
+        await settle(pilot)
+        assert app.messages("warning") == []
+        _reader, _issues, sections, _items, _story = parts(app)
+        await pilot.press("tab", "x")
+        await pilot.pause()
+        assert highlighted_id(sections) == "unpacked"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        for binding_id in ("sections.down", "search.jump", "help.close", "add_feed.cancel", "links.down"):
+            assert binding_id in text
+        assert "scroll(" not in text  # every row has a description

@@ -11,16 +11,26 @@ from textual.binding import Binding
 
 
 def binding_groups() -> list[tuple[str, list[Binding]]]:
+    from briefing_tui.ui.screens.dialogs import AddFeedScreen, ErrorScreen, LinkPickerScreen
+    from briefing_tui.ui.screens.help import HelpScreen
     from briefing_tui.ui.screens.reader import ReaderScreen
+    from briefing_tui.ui.screens.search import SearchScreen
     from briefing_tui.ui.widgets.issue_list import IssueList
     from briefing_tui.ui.widgets.item_list import ItemList
+    from briefing_tui.ui.widgets.section_list import SectionList
     from briefing_tui.ui.widgets.story_view import StoryView
 
+    def bindings(*owners) -> list[Binding]:
+        return [b for owner in owners for b in owner.BINDINGS if isinstance(b, Binding)]
+
     return [
-        ("Reader", [b for b in ReaderScreen.BINDINGS if isinstance(b, Binding)]),
-        ("Issue list", [b for b in IssueList.BINDINGS if isinstance(b, Binding)]),
-        ("Section rows", [b for b in ItemList.BINDINGS if isinstance(b, Binding)]),
-        ("Story", [b for b in StoryView.BINDINGS if isinstance(b, Binding)]),
+        ("Reader", bindings(ReaderScreen)),
+        ("Issue list", bindings(IssueList)),
+        ("Sections", bindings(SectionList)),
+        ("Section rows", bindings(ItemList)),
+        ("Story", bindings(StoryView)),
+        ("Search", bindings(SearchScreen)),
+        ("Dialogs", bindings(HelpScreen, AddFeedScreen, LinkPickerScreen, ErrorScreen)),
     ]
 
 

@@ -15,7 +15,7 @@ from briefing_tui.text import truncate
 
 
 class AddFeedScreen(ModalScreen[tuple[str, str | None] | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="add_feed.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel adding a feed", id="add_feed.cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -41,9 +41,9 @@ class LinkPickerScreen(ModalScreen[str | None]):
     """Choose which of a story's links to open."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="links.cancel"),
-        Binding("j", "down", show=False, id="links.down"),
-        Binding("k", "up", show=False, id="links.up"),
+        Binding("escape", "cancel", "Cancel opening a link", id="links.cancel"),
+        Binding("j", "down", "Next link", show=False, id="links.down"),
+        Binding("k", "up", "Previous link", show=False, id="links.up"),
     ]
 
     def __init__(self, links: list[Link]) -> None:
@@ -77,7 +77,7 @@ class LinkPickerScreen(ModalScreen[str | None]):
 class ErrorScreen(ModalScreen[None]):
     """A problem that stops the reader from working (e.g. the database cannot be opened)."""
 
-    BINDINGS = [Binding("q,escape", "app.quit", "Quit", id="error.quit")]
+    BINDINGS = [Binding("q,escape", "app.quit", "Quit (start-up error)", id="error.quit")]
 
     def __init__(self, message: str) -> None:
         super().__init__()

@@ -15,9 +15,9 @@ from briefing_tui.ui.keys import describe_bindings
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
-        Binding("j,down", "scroll('down')", show=False, id="help.down"),
-        Binding("k,up", "scroll('up')", show=False, id="help.up"),
+        Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
+        Binding("j,down", "scroll('down')", "Scroll help down", show=False, id="help.down"),
+        Binding("k,up", "scroll('up')", "Scroll help up", show=False, id="help.up"),
     ]
 
     def compose(self) -> ComposeResult:
