@@ -1210,6 +1210,13 @@ async def test_hostile_feed_text_is_shown_literally_and_cannot_run_actions(tmp_p
         await pilot.click(StoryView, offset=(6, 1))
         await settle(pilot)
         assert app.is_running
+        # Search rows show the same text literally.
+        await search_for(pilot, "click")
+        text = screen_text(app)
+        assert "[@click=app.quit]Click me[/] and [bold red]x[/]" in text and "\x1b" not in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
 
 
 async def test_a_damaged_cache_row_gives_a_message_not_a_traceback():
