@@ -55,4 +55,4 @@ def test_view(snap_compare, view, size):
 @pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
 def test_search_results(snap_compare, size):
     import_fixtures()
-    assert snap_compare(new_app(), terminal_size=size, run_before=run_keys([], query="the"))
+    assert snap_compare(new_app(), terminal_size=size, run_before=run_keys([], query="cone"))
