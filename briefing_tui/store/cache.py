@@ -16,6 +16,10 @@ from pathlib import Path
 from briefing_tui.model import Briefing
 from briefing_tui.store.db import StoreError, connect, friendly, migrate, move_aside, now_iso, open_or_recover
 from briefing_tui.store.query import SECTION_COLUMNS, SearchQuery
+from briefing_tui.store.snippets import Highlighter
+
+#: The full-text table's text columns, in the order of SECTION_COLUMNS.
+_FTS_TEXT_COLUMNS = ("headlines", "lead", "unpacked", "bottom_line", "body", "shortlist", "refs")
 
 #: Bump when the parser changes in a way worth re-parsing stored entries for.
 PARSER_VERSION = 1
@@ -439,12 +443,16 @@ class Cache:
         """Ranked hits for a parsed query.
 
         Ranking (bm25) is computed over the newest ``window`` matches only, which bounds the cost
-        of very common words on a large cache and favours recent issues.
+        of very common words on a large cache and favours recent issues. It runs in three steps,
+        each bounded by ``window`` or ``limit`` rather than by the size of the cache: find the
+        rowid where the window starts, rank the matches from there on (FTS5 seeks to a rowid
+        range instead of reading every match), then fetch the text of the ``limit`` best by rowid
+        and cut snippets in Python (see :mod:`briefing_tui.store.snippets`).
         """
         match = query.fts_expression()
         if not match:
             return []
-        clauses, params = [], [match]
+        clauses, params = [], []
         if query.source:
             clauses.append("i.source LIKE ? ESCAPE '\\'")
             params.append("%" + query.source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
@@ -454,29 +462,52 @@ class Cache:
         if query.starred and self.has_state:
             clauses.append("s.item_id IN (SELECT item_id FROM rs.stars)")
         extra = (" AND " + " AND ".join(clauses)) if clauses else ""
-        snippets = ", ".join(
-            f"snippet(search, {index}, char(2), char(3), '…', 14)" for index in range(len(SECTION_COLUMNS))
-        )
-        sql = (
-            f"SELECT s.issue_id, s.item_id, i.title, i.source, i.date, {snippets}"
-            " FROM search s JOIN issues i ON i.id = s.issue_id"
-            " WHERE search MATCH ? AND s.rowid IN"
-            " (SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ?)"
-            f"{extra} ORDER BY s.rank LIMIT ?"
-        )
+        join = " JOIN issues i ON i.id = s.issue_id" if query.source else ""
         try:
-            rows = self.conn.execute(sql, [match, match, window, *params[1:], limit]).fetchall()
+            row = self.conn.execute(
+                "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                (match, window - 1),
+            ).fetchone()
+            floor = row[0] if row else 0
+            ranked = [
+                rowid
+                for (rowid,) in self.conn.execute(
+                    f"SELECT s.rowid FROM search s{join} WHERE search MATCH ? AND s.rowid >= ?{extra}"
+                    " ORDER BY s.rank LIMIT ?",
+                    [match, floor, *params, limit],
+                )
+            ]
         except sqlite3.OperationalError as error:
             if "fts5" in str(error) or "syntax" in str(error):
                 return []
             raise
+        if not ranked:
+            return []
+        columns = ", ".join(f"s.{name}" for name in _FTS_TEXT_COLUMNS)
+        rows = {
+            row[0]: row[1:]
+            for row in self.conn.execute(
+                f"SELECT s.rowid, s.issue_id, s.item_id, i.title, i.source, i.date, {columns}"
+                f" FROM search s JOIN issues i ON i.id = s.issue_id WHERE s.rowid IN ({','.join('?' * len(ranked))})",
+                ranked,
+            )
+        }
+        highlighter = Highlighter(query)
+        only = SECTION_COLUMNS.index(query.section) if query.section in SECTION_COLUMNS else None
         hits = []
-        for issue_id, item_id, title, source, date, *cols in rows:
-            best = max(range(len(cols)), key=lambda index: (cols[index] or "").count("\x02"))
-            section = SECTION_COLUMNS[best]
-            if section == "body" and item_id == "":
-                section = "body"
-            hits.append(SearchHit(issue_id, item_id, section, cols[best] or "", title, source, date))
+        for rowid in ranked:
+            if rowid not in rows:
+                continue
+            issue_id, item_id, title, source, date, *texts = rows[rowid]
+            candidates = [only] if only is not None else range(len(texts))
+            # the section shown is the first whose snippet covers the most of the query
+            best, best_score, best_snippet = None, (-1, -1), ""
+            for index in candidates:
+                score, snippet = highlighter.snippet(texts[index] or "")
+                if score > best_score and (score[1] or snippet):
+                    best, best_score, best_snippet = index, score, snippet
+            section = SECTION_COLUMNS[best if best is not None else 0]
+            hits.append(SearchHit(issue_id, item_id, section, best_snippet, title, source, date))
         return hits
 
 

@@ -1,0 +1,144 @@
+"""Search snippets made in Python from the text of the few hits that are shown.
+
+SQLite's ``snippet()`` re-reads the match's position lists for every row it is called on; a
+prefix such as ``comp*`` expands to dozens of terms and made one snippet cost several
+milliseconds (seven columns, fifty hits: seconds). The hits are ranked in SQL and their text is
+fetched by rowid; the matched words are found here with the same rules as the index's tokenizer
+(unicode61 with diacritics removed: letters and digits, case- and accent-insensitive).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from briefing_tui.store.query import SearchQuery
+
+START, END, ELLIPSIS = "\x02", "\x03", "…"
+#: Tokens in a snippet, as in the snippet(..., 14) call this replaces.
+SNIPPET_TOKENS = 14
+#: Tokens kept in view after a match when a snippet starts at a sentence.
+TAIL_TOKENS = 4
+
+_TOKEN = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def fold(word: str) -> str:
+    """A token as the index stores it: lower case, without diacritics."""
+    if word.isascii():
+        return word.lower()
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    words: tuple[str, ...]
+    prefix: bool  # the last word matches as a prefix
+
+
+class Highlighter:
+    """Finds a query's words and phrases in column text and cuts a snippet around them."""
+
+    def __init__(self, query: SearchQuery):
+        patterns = []
+        for term in query.terms:
+            words = tuple(fold(word) for word in _TOKEN.findall(term.rstrip("*")))
+            if words:
+                patterns.append(_Pattern(words, term.endswith("*")))
+        for phrase in query.phrases:
+            words = tuple(fold(word) for word in _TOKEN.findall(phrase))
+            if words:
+                patterns.append(_Pattern(words, False))
+        self.patterns = patterns
+
+    def _matches(self, tokens: list[str]) -> tuple[list[int], list[bool]]:
+        """For each token: the number of the pattern that matched it (or -1), and whether it
+        continues a phrase begun on the token before."""
+        marked = [-1] * len(tokens)
+        joined = [False] * len(tokens)
+        for number, pattern in enumerate(self.patterns):
+            size = len(pattern.words)
+            first, last = pattern.words[0], pattern.words[-1]
+            for start in range(len(tokens) - size + 1):
+                if size == 1:
+                    token = tokens[start]
+                    if token == first or (pattern.prefix and token.startswith(first)):
+                        marked[start] = number
+                    continue
+                if tokens[start] != first:
+                    continue
+                if all(tokens[start + offset] == pattern.words[offset] for offset in range(1, size - 1)):
+                    end = tokens[start + size - 1]
+                    if end == last or (pattern.prefix and end.startswith(last)):
+                        for offset in range(size):
+                            marked[start + offset] = number
+                            joined[start + offset] = offset > 0
+        return marked, joined
+
+    def snippet(self, text: str, size: int = SNIPPET_TOKENS) -> tuple[tuple[int, int], str]:
+        """(score, snippet with matches wrapped in \\x02 ... \\x03).
+
+        The score is (distinct query words and phrases in the snippet, matched tokens in it),
+        as SQLite's snippet() weighs fragments: covering more of the query first. Like it, a
+        fragment starts at a sentence when that keeps the match in view, else around the match.
+        """
+        if not text:
+            return (0, 0), ""
+        spans = [(match.start(), match.end()) for match in _TOKEN.finditer(text)]
+        if not spans:
+            return (0, 0), ""
+        marked, joined = self._matches([fold(text[start:end]) for start, end in spans])
+        hits = [index for index, number in enumerate(marked) if number >= 0]
+
+        def score(start: int, stop: int) -> tuple[int, int]:
+            inside = [marked[index] for index in hits if start <= index < stop]
+            return len(set(inside)), len(inside)
+
+        if len(spans) <= size:
+            first, last = 0, len(spans)
+        else:
+            highest = len(spans) - size
+            first, best = 0, (-1, -1)
+            for hit in hits or [0]:
+                # the earliest sentence start that keeps this match and a few words after it in
+                # view, else the match in the middle
+                start = next(
+                    (
+                        index
+                        for index in range(max(hit - size + TAIL_TOKENS, 0), hit + 1)
+                        if index == 0 or _SENTENCE_END.search(text[spans[index - 1][1] : spans[index][0]])
+                    ),
+                    hit - size // 2,
+                )
+                start = min(max(start, 0), highest)
+                candidate = score(start, start + size)
+                if candidate > best:
+                    first, best = start, candidate
+            last = first + size
+        result_score = score(first, last)
+        pieces = [ELLIPSIS] if first > 0 else []
+        position = spans[first][0] if first > 0 else 0
+        index = first
+        while index < last:
+            start, end = spans[index]
+            pieces.append(text[position:start])
+            if marked[index] >= 0:
+                # one marker pair around the words of a phrase
+                run_end = index
+                while run_end + 1 < last and joined[run_end + 1]:
+                    run_end += 1
+                end = spans[run_end][1]
+                pieces.append(START + text[start:end] + END)
+                index = run_end + 1
+            else:
+                pieces.append(text[start:end])
+                index += 1
+            position = end
+        if last < len(spans):
+            pieces.append(ELLIPSIS)
+        else:
+            pieces.append(text[position:])
+        return result_score, "".join(pieces)
