@@ -1064,6 +1064,15 @@ async def test_command_palette_runs_reader_actions():
         await pilot.press("enter")
         await settle(pilot)
         assert issues.cursor == 1 and reader.title == OLDER_TITLE
+        # One "Filter by source" command per source in the cache.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"by source: the lat")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert reader.source_filter == "The Lattice Letter"
+        assert issues.count == 2 and issues.border_title == "Issues 2 · The Lattice Letter"
 
 
 # -- start-up: first run, config, keys, errors -----------------------------------------------------

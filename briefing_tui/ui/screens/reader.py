@@ -112,7 +112,8 @@ class ReaderScreen(Screen):
             return
         self.open_current_issue()
         self.app.notify(
-            "A sample briefing is loaded. Press a to add a feed (or run: briefing-tui add URL), then r to refresh.",
+            ("A sample briefing is" if message.report.new == 1 else "Sample briefings are")
+            + " loaded. Press a to add a feed (or run: briefing-tui add URL), then r to refresh.",
             title="Welcome to briefing-tui",
             timeout=12,
             markup=False,
