@@ -171,7 +171,9 @@ def test_stacked_kickers_and_inline_emphasis():
     assert briefing.headlines == ("Agents that remember your last session", "A vision model at half the price")
     assert briefing.source == "The Daily Tensor"
     memory, vision, sponsor = briefing.stories
-    assert (memory.kicker, memory.title) == ("MEMORY", "🧠 Agents that remember your last session")
+    # The band over both stories joins the first one's kicker instead of an empty section.
+    assert (memory.kicker, memory.title) == ("LATEST DEVELOPMENTS · MEMORY", "🧠 Agents that remember your last session")
+    assert briefing.sections == ()
     assert memory.lead.startswith("Cortexa released a memory layer")
     assert memory.unpacked == (
         "Memories are stored as small summaries with timestamps.",

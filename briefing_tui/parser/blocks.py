@@ -32,6 +32,10 @@ class Block:
     strong_label: str | None = None
     #: The whole block is bold (e-mail layouts use bold paragraphs as headings).
     all_strong: bool = False
+    #: A thematic break (a rule, "***", <hr>) stands right before the block.
+    after_break: bool = False
+    #: Text of a bold run that opens the block ("**[Title](url)** - commentary").
+    lead_strong: str | None = None
 
     @property
     def is_heading(self) -> bool:
@@ -68,6 +72,8 @@ def make_block(
     links: list[Link] | None = None,
     strong_label: str | None = None,
     all_strong: bool = False,
+    after_break: bool = False,
+    lead_strong: str | None = None,
     decode_entities: bool = True,
 ) -> Block | None:
     """Build a cleaned block; None when nothing visible is left."""
@@ -86,4 +92,40 @@ def make_block(
             known.add(link.url)
             found.append(link)
     label = clean_text(strong_label, decode_entities=decode_entities) if strong_label else None
-    return Block(kind, text, level=level, links=found, strong_label=label or None, all_strong=all_strong)
+    return Block(
+        kind,
+        text,
+        level=level,
+        links=found,
+        strong_label=label or None,
+        all_strong=all_strong,
+        after_break=after_break,
+        lead_strong=clean_text(lead_strong, decode_entities=decode_entities) or None if lead_strong else None,
+    )
+
+
+def is_ornament(text: str) -> bool:
+    """A line of emoji or symbols with no letters or digits ("🚀", "⚡"): a section's icon."""
+    return 0 < len(text) <= 12 and not any(c.isalnum() for c in text) and any(ord(c) >= 0x2190 for c in text)
+
+
+def fold_ornaments(blocks: list[Block]) -> list[Block]:
+    """Put an icon that stands on a line of its own in front of the heading under it."""
+    out: list[Block] = []
+    pending: Block | None = None
+    for block in blocks:
+        if pending is not None:
+            if block.kind is not Kind.ITEM:
+                block.text = f"{pending.text} {block.text}"
+                block.links = pending.links + block.links
+                block.after_break = block.after_break or pending.after_break
+            else:
+                out.append(pending)
+            pending = None
+        if block.kind is not Kind.ITEM and is_ornament(block.text):
+            pending = block
+            continue
+        out.append(block)
+    if pending is not None:
+        out.append(pending)
+    return out

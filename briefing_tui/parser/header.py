@@ -102,6 +102,14 @@ _ANY_DATE = re.compile(
 )
 
 
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?:\s|$)")
+
+
+def _is_prose(text: str) -> bool:
+    """Several sentences of running text: a greeting or a paragraph, never a title or dek."""
+    return len(text.split()) > 12 and len(_SENTENCE_END.findall(text)) >= 3
+
+
 def is_meta(block: Block) -> bool:
     """A metadata line under the title: "From X newsletter", a byline, a date line, a teaser."""
     text = block.text
@@ -150,7 +158,7 @@ class HeaderReader:
         if hinted:
             header.title = clean_text(hinted)
             return 0
-        if (first.is_heading or len(first.text) <= _MAX_META) and (
+        if (first.is_heading or (len(first.text) <= _MAX_META and not _is_prose(first.text))) and (
             first.kind is not Kind.ITEM and label_for(first.text) is None
         ):
             header.title = first.text
@@ -168,7 +176,11 @@ class HeaderReader:
             and is_meta(blocks[index + 1])
             and not is_meta(blocks[index])
         ):
-            header.subtitle = blocks[index].text
+            if _is_prose(blocks[index].text):
+                # A greeting of several sentences above the date line ("Welcome to ...") is intro.
+                header.intro.append(blocks[index].text)
+            else:
+                header.subtitle = blocks[index].text
             index += 1
         while index < len(blocks):
             block = blocks[index]
@@ -205,8 +217,14 @@ class HeaderReader:
             return False
         header.date = header.date or found
         if remainder:
-            # "Chips, models and the people behind them · April 7, 2026": a dek with a date.
-            if header.subtitle is None and len(remainder.split()) >= 4 and not BYLINE.match(remainder):
+            # "Chips, models and the people behind them · April 7, 2026": a dek with a date;
+            # "Sam's Bits · Daily digest · March 18, 2026" is more metadata.
+            if (
+                header.subtitle is None
+                and len(remainder.split()) >= 4
+                and not BYLINE.match(remainder)
+                and " · " not in remainder
+            ):
                 header.subtitle = remainder
             else:
                 header.intro.append(remainder)

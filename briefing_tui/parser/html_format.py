@@ -78,6 +78,10 @@ class _BlockReader(HTMLParser):
         self.strong = 0
         self.buffer = _Buffer()
         self.link_stack: list[tuple[str | None, int]] = []
+        #: A thematic break (<hr>) was seen since the last block.
+        self.pending_break = False
+        #: Open table rows: [index of the row's first block, cells, holds a table of its own].
+        self.rows: list[list[int]] = []
 
     # -- state helpers -------------------------------------------------------------------------
     def _context(self) -> tuple[Kind, int]:
@@ -122,10 +126,39 @@ class _BlockReader(HTMLParser):
             links=buffer.links,
             strong_label=label,
             all_strong=all_strong,
+            after_break=self.pending_break,
+            lead_strong=candidate if candidate and not all_strong else None,
             decode_entities=False,
         )
         if block:
             self.blocks.append(block)
+            self.pending_break = False
+
+    def _end_row(self) -> None:
+        """Join the cells of a data-table row ("Nasdaq | 17,402 | +0.6%") into one line.
+
+        Layout rows (cells holding tables or several paragraphs) are left alone.
+        """
+        start, cells, nested = self.rows.pop()
+        if self.rows and nested:
+            self.rows[-1][2] = 1
+        # Checked before looking at the blocks, so layout rows around a whole issue cost nothing.
+        if nested or not 2 <= cells <= 12 or len(self.blocks) - start != cells:
+            return
+        blocks = self.blocks[start:]
+        if any(b.kind is not Kind.PARAGRAPH or len(b.text) > 80 or b.strong_label for b in blocks):
+            return
+        links = [link for b in blocks for link in b.links]
+        merged = make_block(
+            Kind.PARAGRAPH,
+            " · ".join(b.text for b in blocks),
+            links=links,
+            all_strong=all(b.all_strong for b in blocks),
+            after_break=blocks[0].after_break,
+            decode_entities=False,
+        )
+        if merged:
+            self.blocks[start:] = [merged]
 
     # -- HTMLParser callbacks -------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -140,6 +173,8 @@ class _BlockReader(HTMLParser):
         if tag in _VOID_TAGS:
             if tag in ("br", "hr") and not self.hidden:
                 self._flush()
+                if tag == "hr":
+                    self.pending_break = True
             return
         hides = (
             tag in _SKIP_TAGS
@@ -160,6 +195,12 @@ class _BlockReader(HTMLParser):
         if tag == "a":
             href = safe_url(attributes.get("href"), self.base_url)
             self.link_stack.append((href, self.buffer.length))
+        elif tag == "tr":
+            self.rows.append([len(self.blocks), 0, 0])
+        elif tag in ("td", "th") and self.rows:
+            self.rows[-1][1] += 1
+        elif tag == "table" and self.rows:
+            self.rows[-1][2] = 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _VOID_TAGS:
@@ -181,6 +222,8 @@ class _BlockReader(HTMLParser):
                 self.hidden -= 1
             if open_tag in _STRONG_TAGS:
                 self.strong = max(0, self.strong - 1)
+            if open_tag == "tr" and self.rows:
+                self._end_row()
             if open_tag == "a" and self.link_stack:
                 href, start = self.link_stack.pop()
                 text = self.buffer.text_from(start).strip()[:500]

@@ -53,6 +53,10 @@ LABELS: dict[Label, tuple[str, ...]] = {
         "zoom in",
         "what happened",
         "the breakdown",
+        "driving the news",
+        "key facts",
+        "need to know",
+        "the essentials",
     ),
     Label.BOTTOM_LINE: (
         "bottom line",
@@ -67,6 +71,10 @@ LABELS: dict[Label, tuple[str, ...]] = {
         "so what",
         "what it means",
         "the upshot",
+        "why it's important",
+        "why you should care",
+        "what this means",
+        "the verdict",
     ),
     Label.SHORTLIST: (
         "the shortlist",
@@ -88,6 +96,20 @@ LABELS: dict[Label, tuple[str, ...]] = {
         "the roundup",
         "what else happened",
         "other news",
+        "quick takes",
+        "quick reads",
+        "quick news",
+        "tour de headlines",
+        "more headlines",
+        "headlines in brief",
+        "also happening",
+        "elsewhere",
+        "what else is happening",
+        "in case you missed it",
+        "odds and ends",
+        "news roundup",
+        "link roundup",
+        "links of the week",
     ),
     Label.REFERENCES: (
         "references",
@@ -99,6 +121,10 @@ LABELS: dict[Label, tuple[str, ...]] = {
         "citations",
         "notes",
         "sources and further reading",
+        "footnotes",
+        "links mentioned",
+        "to read more",
+        "go deeper",
     ),
 }
 
@@ -122,18 +148,37 @@ TEASER_PATTERN = re.compile(r"^(?:plus|also inside|also in this issue)\s*:\s*\S"
 #: Lines that belong to an e-mail footer rather than the issue.
 FOOTER_PATTERN = re.compile(
     r"\b(?:unsubscribe|manage (?:your )?(?:preferences|subscription)|view (?:this email )?in "
-    r"(?:your )?browser|update your preferences|you are receiving this|you received this email)\b",
+    r"(?:your )?browser|update your (?:email )?preferences|you are receiving this|you received this email|"
+    r"(?:did )?(?:someone|a friend) forward(?:ed)? (?:you )?this|was this (?:email )?forwarded|"
+    r"all rights reserved)\b|^(?:©|\(c\)|copyright\b)",
+    re.IGNORECASE,
+)
+
+#: Buttons of a publishing platform's page chrome ("Like · Comment · Restack", "Share").
+CHROME_PATTERN = re.compile(
+    r"^(?:(?:like|comment|comments|share|restack|subscribe|reply|forward|listen|read in app|"
+    r"read online|view online|open in app|start writing|get the app|\d+)(?:\s*[·|•]\s*|\s+|$))+$",
+    re.IGNORECASE,
+)
+
+#: A picture's credit line under a title ("Illustration: Jane Doe/Outlet", "Photo: Getty Images").
+CREDIT_PATTERN = re.compile(
+    r"^(?:photo|photograph|image|illustration|photo illustration|graphic|chart|video|gif|"
+    r"art|artwork|credit|image credit|photo credit|source image)s?\s*(?:credit)?\s*:\s*\S.{0,120}$",
     re.IGNORECASE,
 )
 
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
+#: A list number in front of a label ("3. Quick takes", "2) Sources").
+_NUMBERING = re.compile(r"^\d{1,2}\s*[.):]\s+")
 _LOOKUP: dict[str, Label] = {text: label for label, texts in LABELS.items() for text in texts}
 
 
 def normalise_label(text: str) -> str:
     """Lower-case ``text`` and trim emoji, punctuation and a trailing colon from both ends."""
     text = text.strip().lower().replace("’", "'")
-    return _EDGE_JUNK.sub("", text).strip()
+    text = _EDGE_JUNK.sub("", text).strip()
+    return _NUMBERING.sub("", text)
 
 
 def label_for(text: str) -> Label | None:
@@ -155,12 +200,17 @@ _INLINE = re.compile(r"^\s*[\W_]{0,3}\s*([A-Za-z][A-Za-z' ’]{1,40}?)\s*:\s+(\S
 INLINE_LABELS = (Label.UNPACKED, Label.BOTTOM_LINE)
 
 
+#: "Why this matters - the internet is a dataset: ..." (a label with its own little headline).
+_INLINE_DASH = re.compile(r"^\s*[\W_]{0,3}\s*([A-Za-z][A-Za-z' ’]{1,40}?)\s+[-–—]{1,2}\s+(\S.*)$", re.DOTALL)
+
+
 def inline_label(text: str) -> tuple[Label, str] | None:
     """Split "Bottom line: text" into (label, "text") for labels that may stand inline."""
-    match = _INLINE.match(text)
-    if not match:
-        return None
-    label = _LOOKUP.get(normalise_label(match.group(1)))
-    if label in INLINE_LABELS:
-        return label, match.group(2).strip()
+    for pattern in (_INLINE, _INLINE_DASH):
+        match = pattern.match(text)
+        if not match:
+            continue
+        label = _LOOKUP.get(normalise_label(match.group(1)))
+        if label in INLINE_LABELS:
+            return label, match.group(2).strip()
     return None

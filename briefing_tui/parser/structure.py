@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from briefing_tui.model import Briefing, Link, Section, Story
-from briefing_tui.parser.blocks import Block, Kind
+from briefing_tui.parser.blocks import Block, Kind, fold_ornaments
 from briefing_tui.parser.dates import find_date
 from briefing_tui.parser.header import norm, read_header, similarity, tokens
 from briefing_tui.parser.items import (
@@ -27,6 +27,8 @@ from briefing_tui.parser.items import (
     unique_links,
 )
 from briefing_tui.parser.labels import (
+    CHROME_PATTERN,
+    CREDIT_PATTERN,
     FOOTER_PATTERN,
     SPONSOR_PATTERN,
     SPONSOR_SUFFIX,
@@ -72,13 +74,55 @@ def title_like(text: str) -> bool:
 
 
 def _is_kicker_text(block: Block) -> bool:
-    """A topic tag: "CHIPS", "AI & POLICY", or any short level 5-6 heading."""
+    """A topic tag: "CHIPS", "AI & POLICY", any short level 5-6 heading, or a short line ending
+    in a colon right after a thematic break ("***", "Tech Tales:")."""
     text = block.text
-    if len(text.split()) > 4 or len(text) > 40:
+    # Icons ("🚀") do not count as words; a tag is words, not figures ("S&P 500 · +0.3%").
+    counted = [word for word in text.split() if any(c.isalnum() for c in word)]
+    if len(counted) > 4 or len(text) > 44:
+        return False
+    if sum(1 for word in counted if any(c.isalpha() for c in word)) * 2 < len(counted):
         return False
     letters = [c for c in text if c.isalpha()]
     upper = bool(letters) and all(c.isupper() for c in letters)
-    return upper or (block.is_heading and block.level >= 5)
+    return (
+        upper
+        or (block.is_heading and block.level >= 5)
+        or (block.after_break and not block.is_heading and text.endswith(":") and len(text) > 1)
+    )
+
+
+_ITEM_SEPARATOR = re.compile(r"^\s*(?:[-–—:|]|\.\s)\s*")
+
+
+def _item_story(block: Block) -> tuple[str, str] | None:
+    """(title, commentary) for a list entry that opens with a bold link and says something about
+    it ("**[Pico-1 runs on a watch](url)** - A 300M model that ..."), as link digests write stories."""
+    title = block.lead_strong
+    if block.kind is not Kind.ITEM or not title or not block.links or not block.text.startswith(title):
+        return None
+    title = title.rstrip(" :-–—")
+    if not title_like(title) or not any(link.text.strip(" :") == title for link in block.links):
+        return None
+    rest = _ITEM_SEPARATOR.sub("", block.text[len(block.lead_strong) :], count=1).strip()
+    if len(rest.split()) < 5:
+        return None
+    return title, rest
+
+
+def _is_topic(text: str) -> bool:
+    """A short all-capitals or icon-led tag ("MARKETS", "🚀 Headlines & Launches")."""
+    if len(text.split()) > 5 or len(text) > 50:
+        return False
+    letters = [c for c in text if c.isalpha()]
+    return (bool(letters) and all(c.isupper() for c in letters)) or (bool(text) and ord(text[0]) >= 0x2190)
+
+
+def _rank(block: Block) -> int:
+    """How high a title stands: heading levels 1-6, then bold paragraphs (7), then plain lines (8)."""
+    if block.is_heading:
+        return block.level
+    return 7 if block.all_strong else 8
 
 
 def _title_text(block: Block) -> str:
@@ -108,6 +152,12 @@ class _Chunk:
     linked: bool = False
     #: A heading with nothing under it before the next one: names a group of stories.
     group: bool = False
+    #: The kicker came from a topic tag above an earlier story, not from this story's own tag.
+    inherited: bool = False
+    #: Rank of the block that titled the chunk (see :func:`_rank`).
+    rank: int = 8
+    #: The chunk is one entry of a list of linked, bold titles with commentary.
+    from_item: bool = False
 
 
 class _Headlines:
@@ -140,7 +190,7 @@ class _Headlines:
 
 class _Builder:
     def __init__(self, blocks: list[Block], hints: Hints, doc_title: str | None, doc_date: str | None):
-        self.blocks = blocks
+        self.blocks = blocks = fold_ornaments(blocks)
         self.hints = hints
         self.doc_title = doc_title
         self.doc_date = doc_date
@@ -172,6 +222,8 @@ class _Builder:
         return self._candidates[key]
 
     def _candidate(self, block: Block) -> str | None:
+        if block.kind is not Kind.ITEM and self.is_credit(block):
+            return None
         if block.is_heading:
             return "hard"
         if block.kind is Kind.PARAGRAPH and title_like(block.text):
@@ -226,6 +278,11 @@ class _Builder:
         label, rest = found
         return rest is not None or block.text.rstrip().endswith(":") or bool(block.strong_label)
 
+    @staticmethod
+    def is_credit(block: Block) -> bool:
+        """A picture credit under a title ("Illustration: Jane Doe/Outlet")."""
+        return len(block.text) < 140 and bool(CREDIT_PATTERN.match(block.text))
+
     def _is_sponsor(self, block: Block) -> bool:
         return (
             block.kind is not Kind.ITEM
@@ -239,9 +296,16 @@ class _Builder:
         # E-mail footers (unsubscribe, view in browser) in the second half become their own section.
         half = len(body) // 2
         kept = []
+        in_footer = False
         for position, block in enumerate(body):
-            if position >= half and len(block.text) < 400 and FOOTER_PATTERN.search(block.text):
+            short = len(block.text) < 400
+            if position >= half and short and (
+                FOOTER_PATTERN.search(block.text)
+                or (in_footer and not block.is_heading and label_for(block.text) is None)
+                or (CHROME_PATTERN.match(block.text) and any(c.isalpha() for c in block.text))
+            ):
                 self.footer.append(as_line(block))
+                in_footer = in_footer or bool(FOOTER_PATTERN.search(block.text))
             else:
                 kept.append(block)
         self.body = kept
@@ -308,14 +372,24 @@ class _Builder:
                 return True
         return False
 
-    def is_boundary(self, index: int, region: str) -> bool:
+    def is_boundary(self, index: int, region: str, chunk: _Chunk | None = None) -> bool:
         """Does the block at ``index`` open a new story or section?"""
         block = self.body[index]
         kind = self.candidate(block)
         if kind is None:
             return False
-        if self.headlines.matches(block.text) or self._signals_follow(index):
+        if self.headlines.matches(block.text):
             return True
+        if kind == "soft" and chunk is not None and not chunk.blocks and chunk.title and chunk.rank < 8:
+            # A plain line right under a marked-up title belongs to that story (a dek, a credit).
+            return False
+        if self._signals_follow(index):
+            return True
+        if kind == "soft" and block.after_break and region not in ("shortlist", "references"):
+            # After a rule ("***", <hr>), a title-like line over body text opens the next part.
+            following = self.body[index + 1] if index + 1 < len(self.body) else None
+            if following is not None and self.candidate(following) is None and not self.bare_label(following):
+                return True
         if region in ("shortlist", "references"):
             # Inside a list of links only real headings end the list: bold item titles do not.
             return block.is_heading
@@ -328,7 +402,7 @@ class _Builder:
         return following is not None and self.candidate(following) is None
 
     def _open(self, block: Block, **options) -> _Chunk:
-        chunk = _Chunk(title=_title_text(block), links=list(block.links), **options)
+        chunk = _Chunk(title=_title_text(block), links=list(block.links), rank=_rank(block), **options)
         chunk.linked = _is_linked(block)
         chunk.sponsored = chunk.sponsored or bool(SPONSOR_SUFFIX.search(block.text))
         self.chunks.append(chunk)
@@ -340,21 +414,23 @@ class _Builder:
         region = "intro"
         chunk: _Chunk | None = None
         expect_title = False
+        #: The topic tag over the stories being read ("HEADLINES & LAUNCHES") and its rank.
+        self.topic: tuple[str, int] | None = None
         index = 0
         while index < len(body):
             block = body[index]
             if self.headline_range and self.headline_range[0] <= index < self.headline_range[1]:
-                region, chunk = "headlines", None
+                region, chunk, self.topic = "headlines", None, None
                 index += 1
                 continue
             label = self.bare_label(block)
             if label in (Label.SHORTLIST, Label.REFERENCES, Label.HEADLINES):
-                region, chunk = label.value, None
+                region, chunk, self.topic = label.value, None, None
                 index += 1
                 continue
             if chunk is not None and expect_title:
                 expect_title = False
-                if self.candidate(block) and not self.story_label(block) and not label:
+                if not label and self._sponsor_title(index):
                     # "Together with X" over the sponsor's own headline.
                     chunk.kicker, chunk.title = chunk.title, _title_text(block)
                     chunk.links.extend(block.links)
@@ -378,13 +454,40 @@ class _Builder:
                 and self.candidate(block)
                 and _is_kicker_text(block)
                 and (self.has_markup_headings or self.candidate(body[index + 1]))
+                and not (block.after_break and block.text.endswith(":") and not self.candidate(body[index + 1]))
             ):
                 chunk, region = self._kicker(index), "chunk"
                 index += 1 if chunk.title is None or chunk.group else 2
+                if chunk.group:
+                    self.topic = None
+                elif chunk.title is not None:
+                    self.topic = (chunk.kicker or "", _rank(block))
                 continue
-            if label is None and self.is_boundary(index, region if chunk is None else "chunk"):
+            entry = _item_story(block) if region in ("intro", "chunk") else None
+            if entry and (
+                (chunk is not None and chunk.from_item)
+                or (
+                    (chunk is None or not chunk.blocks)
+                    and index + 1 < len(body)
+                    and _item_story(body[index + 1]) is not None
+                )
+            ):
+                title, rest = entry
+                chunk, region = _Chunk(title=title, links=list(block.links), rank=7, from_item=True), "chunk"
+                chunk.linked = True
+                chunk.blocks.append(Block(Kind.PARAGRAPH, rest))
+                chunk.matched_headline = self.headlines.matches(title)
+                self.chunks.append(chunk)
+                index += 1
+                continue
+            if label is None and self.is_boundary(index, region if chunk is None else "chunk", chunk):
                 chunk, region = self._open(block), "chunk"
                 chunk.matched_headline = self.headlines.matches(block.text)
+                if self.topic is not None and chunk.rank <= self.topic[1] and chunk.rank < 8:
+                    # A heading as high as the topic tag ends the topic.
+                    self.topic = None
+                if self.topic is not None:
+                    chunk.kicker, chunk.inherited = self.topic[0], True
                 index += 1
                 continue
             # Content of the current region.
@@ -398,21 +501,49 @@ class _Builder:
                 self.intro_blocks.append(as_line(block))
             index += 1
 
+    def _title_over_body(self, index: int) -> bool:
+        """Is the block at ``index`` a title: a real heading, or a title-like line over body text?"""
+        body = self.body
+        if index >= len(body):
+            return False
+        block = body[index]
+        kind = self.candidate(block)
+        if kind is None or self.bare_label(block) or self.story_label(block) or self._is_sponsor(block):
+            return False
+        if kind == "hard":
+            return True
+        following = body[index + 1] if index + 1 < len(body) else None
+        return (
+            following is not None
+            and following.kind is not Kind.HEADING
+            and self.candidate(following) is None
+            and self.bare_label(following) is None
+        )
+
+    def _sponsor_title(self, index: int) -> bool:
+        """Does the block at ``index`` title the sponsored block whose marker line precedes it?"""
+        return self._title_over_body(index)
+
     def _kicker(self, index: int) -> _Chunk:
         """A topic tag at ``index``: the kicker of the story whose title follows it."""
         body = self.body
         block, following = body[index], body[index + 1]
-        if self.candidate(following) and not self.bare_label(following) and not self._is_sponsor(following):
+        follows_title = (
+            self._title_over_body(index + 1)
+            if self.has_markup_headings
+            else self.candidate(following) is not None
+        )
+        if follows_title and not self.bare_label(following) and not self._is_sponsor(following):
             after = body[index + 2] if index + 2 < len(body) else None
             if _is_kicker_text(following) and after is not None and self.candidate(after):
                 # Two tags in a row ("LATEST DEVELOPMENTS", "OPENAI"): the first names a group.
                 chunk = self._open(block)
                 chunk.group = True
                 return chunk
-            chunk = self._open(following, kicker=block.text)
+            chunk = self._open(following, kicker=_title_text(block))
             chunk.matched_headline = self.headlines.matches(following.text)
             return chunk
-        chunk = _Chunk(title=None, kicker=block.text, links=list(block.links))
+        chunk = _Chunk(title=None, kicker=_title_text(block), links=list(block.links), rank=_rank(block))
         self.chunks.append(chunk)
         return chunk
 
@@ -436,6 +567,17 @@ class _Builder:
     def is_story(self, chunk: _Chunk) -> bool:
         if chunk.group:
             return False
+        if chunk.title is None and not chunk.sponsored:
+            # A topic tag with no title under it ("MARKETS" over a table) is a story only when
+            # the story's own signals or a matching headline show it is one.
+            return bool(
+                any(self.story_label(b) for b in chunk.blocks)
+                or (chunk.blocks and self._has_lead_prefix(chunk.blocks[0]))
+                or self._title_from_headline(
+                    next((b.text for b in chunk.blocks if b.kind is Kind.PARAGRAPH), None),
+                    [as_line(b) for b in chunk.blocks[:3]],
+                )
+            )
         if chunk.sponsored or chunk.kicker or chunk.matched_headline or chunk.linked:
             return True
         if not self.briefing_mode:
@@ -475,7 +617,9 @@ class _Builder:
                     body.append(as_line(block))
                     state = "after"
                 continue
-            if state == "start" and block.kind is Kind.PARAGRAPH:
+            if state == "start" and block.kind is Kind.PARAGRAPH and self.is_credit(block):
+                body.append(block.text)
+            elif state == "start" and block.kind is Kind.PARAGRAPH:
                 lead, state = self._strip_lead(block), "lead"
             elif state == "unpacked" and not (had_items and block.kind is Kind.PARAGRAPH):
                 unpacked.append(block.text)
@@ -523,16 +667,32 @@ class _Builder:
         """
         used: set[int] = set()
         group: int | None = None
-        for position, chunk in enumerate(self.chunks):
+        chunks = self.chunks
+        for position, chunk in enumerate(chunks):
             empty = not (chunk.blocks or chunk.kicker or chunk.sponsored or chunk.matched_headline)
-            if empty and position + 1 < len(self.chunks):
-                chunk.group = True
+            if empty and position + 1 < len(chunks) and chunk.title:
+                following = chunks[position + 1]
+                # Only a heading above the titles that follow it names them; an empty chunk as
+                # high as the next title (a story whose text did not come) names nothing.
+                chunk.group = chunk.group or following.rank > chunk.rank or _is_topic(chunk.title)
             if chunk.group:
                 group = position
+                if position + 1 < len(chunks) and stories.get(position + 1) and chunks[position + 1].kicker:
+                    # Stacked tags ("LATEST DEVELOPMENTS" over "GOOGLE"): the band joins the kicker
+                    # of the story right under it rather than standing as an empty section.
+                    following = chunks[position + 1]
+                    if not following.inherited:
+                        following.kicker = f"{chunk.title} · {following.kicker}"
+                        used.add(position)
+                        group = None
                 continue
-            if group is not None and stories.get(position) and not chunk.kicker:
-                chunk.kicker = self.chunks[group].title
-                used.add(group)
+            if group is not None and chunk.rank <= chunks[group].rank < 8:
+                group = None  # a title as high as the group's heading ends the group
+            if group is not None and stories.get(position) and (not chunk.kicker or chunk.inherited):
+                if not chunk.sponsored:
+                    chunk.kicker = chunks[group].title
+                    chunk.inherited = True
+                    used.add(group)
         return used
 
     def build(self) -> Briefing:

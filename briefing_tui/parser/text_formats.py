@@ -23,6 +23,7 @@ _REF_LINK = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _STRONG_LABEL = re.compile(r"^\s*(?:\*\*|__)([^*_]+?)(?:(:)\s*(?:\*\*|__)|(?:\*\*|__)\s*(:))\s*")
+_LEAD_STRONG = re.compile(r"^\s*(?:\*\*|__)([^*_\n]{2,300}?)(?:\*\*|__)")
 _ALL_STRONG = re.compile(r"^\s*(?:\*\*|__)([^*_].*?)(?:\*\*|__)\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)|(?<=\S)_(?!\w)|~~)")
 _CODE = re.compile(r"`+([^`]*)`+")
@@ -54,7 +55,14 @@ def _wrap_width(lines: list[str]) -> int | None:
     widths = [len(line.rstrip()) for line in lines if line.strip()]
     if len(widths) < 3:
         return None
-    width = max(widths)
+    # The width shows on lines that continue below; a line standing alone (a long title, a URL)
+    # may run past it.
+    inner = [
+        len(line.rstrip())
+        for line, following in zip(lines, lines[1:])
+        if line.strip() and following.strip() and not split_bullet(following)[0] and "://" not in line
+    ]
+    width = max(inner) if len(inner) >= 3 else max(widths)
     if not 40 <= width <= 120:
         return None
     pairs = breaks = 0
@@ -81,6 +89,12 @@ def _overflows(line: str, following: str, width: int) -> bool:
 def _hard_break(line: str) -> bool:
     """A Markdown hard line break: two trailing spaces or a trailing backslash."""
     return line.endswith(("  ", "\\")) and bool(line.strip())
+
+
+#: A plain-text separator line: "***", "* * *", "-----", "=====", "~~~~", "___".
+_TEXT_RULE = re.compile(r"^\s*(?:([-=*_~#+.·•])\s*)\1(?:\s*\1)+\s*$")
+#: Kind of the marker _group_paragraphs puts where a thematic break was.
+BREAK = "break"
 
 
 def _group_paragraphs(lines: list[str], markdown: bool) -> list[tuple[str, str, int]]:
@@ -145,8 +159,14 @@ def _group_paragraphs(lines: list[str], markdown: bool) -> list[tuple[str, str, 
                 continue
             if _RULE.match(line):
                 flush()
+                out.append((BREAK, "", 0))
                 continue
             line = _BLOCKQUOTE.sub("", line)
+        elif _TEXT_RULE.match(line):
+            flush()
+            out.append((BREAK, "", 0))
+            previous = ""
+            continue
         is_item, rest = split_bullet(line)
         if is_item:
             flush()
@@ -163,8 +183,10 @@ def _group_paragraphs(lines: list[str], markdown: bool) -> list[tuple[str, str, 
     return out
 
 
-def _inline_markdown(text: str, refs: dict[str, str]) -> tuple[str, list[Link], str | None, bool]:
-    """Strip inline Markdown; return (text, links, strong label, whole block bold)."""
+def _inline_markdown(
+    text: str, refs: dict[str, str]
+) -> tuple[str, list[Link], str | None, bool, str | None]:
+    """Strip inline Markdown; return (text, links, strong label, whole block bold, leading bold text)."""
     links: list[Link] = []
 
     def keep_link(label: str, target: str) -> str:
@@ -186,17 +208,86 @@ def _inline_markdown(text: str, refs: dict[str, str]) -> tuple[str, list[Link], 
     if strong:
         label = strong.group(1).strip() + ":"
     all_strong = bool(_ALL_STRONG.match(text)) and "**" not in text.strip()[2:-2]
+    lead = _LEAD_STRONG.match(text)
+    lead_strong = _EMPHASIS.sub("", lead.group(1)).strip() if lead else None
     text = _EMPHASIS.sub("", text)
-    return text, links, label, all_strong
+    return text, links, label, all_strong, lead_strong
+
+
+#: A footnote's target at the end of a plain-text e-mail: "[3] https://example.com/story".
+_NOTE_DEF = re.compile(r"^\s*\[(\d{1,4})\]:?\s+((?:https?|mailto):\S+)\s*$")
+_NOTE_MARK = re.compile(r"\s?\[(\d{1,4})\]")
+
+
+def _footnotes(lines: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Split off the numbered link list plain-text e-mails end with, when the text cites it.
+
+    Returns the lines without the cited definitions and {number: url}.
+    """
+    defs = {}
+    for line in lines:
+        match = _NOTE_DEF.match(line)
+        if match:
+            defs.setdefault(match.group(1), match.group(2))
+    if not defs:
+        return lines, {}
+    cited = set()
+    for line in lines:
+        if not _NOTE_DEF.match(line):
+            cited.update(n for n in _NOTE_MARK.findall(line) if n in defs)
+    if not cited:
+        return lines, {}
+    kept = []
+    for line in lines:
+        match = _NOTE_DEF.match(line)
+        if match and match.group(1) in cited:
+            continue
+        kept.append(line)
+    return kept, {n: defs[n] for n in cited}
+
+
+def _resolve_notes(raw: str, notes: dict[str, str]) -> tuple[str, list[Link]]:
+    """Remove cited footnote marks from ``raw``, returning the links they stood for."""
+    found: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        number = match.group(1)
+        if number not in notes:
+            return match.group(0)
+        found.append(notes[number])
+        return ""
+
+    text = _NOTE_MARK.sub(replace, raw)
+    if not found:
+        return raw, []
+    label = " ".join(text.split())
+    links = []
+    for url in found:
+        safe = safe_url(url)
+        if safe:
+            # A short line is the link's own text (a headline); in a paragraph, the URL is.
+            links.append(Link(text=label if len(label) <= 150 else safe, url=safe))
+    return text, links
 
 
 def text_blocks(text: str) -> list[Block]:
     """Blocks of a plain-text document."""
+    lines, notes = _footnotes(text.split("\n"))
     blocks = []
-    for kind, raw, _level in _group_paragraphs(text.split("\n"), markdown=False):
-        block = make_block(Kind.ITEM if kind == "item" else Kind.PARAGRAPH, raw)
+    after_break = False
+    for kind, raw, _level in _group_paragraphs(lines, markdown=False):
+        if kind == BREAK:
+            after_break = True
+            continue
+        links: list[Link] = []
+        if notes:
+            raw, links = _resolve_notes(raw, notes)
+        block = make_block(
+            Kind.ITEM if kind == "item" else Kind.PARAGRAPH, raw, links=links, after_break=after_break
+        )
         if block:
             blocks.append(block)
+            after_break = False
     return blocks
 
 
@@ -209,12 +300,24 @@ def markdown_blocks(text: str) -> list[Block]:
         if match:
             refs[match.group(1).lower()] = match.group(2)
     blocks = []
+    after_break = False
     for kind, raw, level in _group_paragraphs(lines, markdown=True):
-        plain, links, label, all_strong = _inline_markdown(raw, refs)
+        if kind == BREAK:
+            after_break = True
+            continue
+        plain, links, label, all_strong, lead_strong = _inline_markdown(raw, refs)
         block_kind = {"heading": Kind.HEADING, "item": Kind.ITEM}.get(kind, Kind.PARAGRAPH)
         block = make_block(
-            block_kind, plain, level=level, links=links, strong_label=label, all_strong=all_strong
+            block_kind,
+            plain,
+            level=level,
+            links=links,
+            strong_label=label,
+            all_strong=all_strong,
+            after_break=after_break,
+            lead_strong=lead_strong,
         )
         if block:
             blocks.append(block)
+            after_break = False
     return blocks
