@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 from typing import TYPE_CHECKING
 
@@ -439,6 +438,8 @@ class Library:
 
     # -- export ----------------------------------------------------------------------------------
     def export_opml(self) -> str:
+        from xml.sax.saxutils import quoteattr  # pulls in urllib and email: not at start-up
+
         lines = [
             '<?xml version="1.0" encoding="UTF-8"?>',
             '<opml version="2.0">',
