@@ -674,7 +674,12 @@ class _Builder:
                 following = chunks[position + 1]
                 # Only a heading above the titles that follow it names them; an empty chunk as
                 # high as the next title (a story whose text did not come) names nothing.
-                chunk.group = chunk.group or following.rank > chunk.rank or _is_topic(chunk.title)
+                chunk.group = (
+                    chunk.group
+                    or following.rank > chunk.rank
+                    or _is_topic(chunk.title)
+                    or len(chunk.title.split()) <= 3
+                )
             if chunk.group:
                 group = position
                 if position + 1 < len(chunks) and stories.get(position + 1) and chunks[position + 1].kicker:
