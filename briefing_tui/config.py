@@ -48,6 +48,18 @@ def _number(table: dict, key: str, default, where: str, kind=int, minimum=1):
     return kind(value)
 
 
+def _flatten(table: dict, prefix: str = "") -> dict:
+    """``section.headlines = "h"`` written bare is a nested table in TOML: flatten it back to ids."""
+    flat = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
 def load_config(path: Path) -> Config:
     """Read ``path``; a missing file means defaults. Raises ConfigError with a one-line message."""
     try:
@@ -66,6 +78,7 @@ def load_config(path: Path) -> Config:
         keys = data.get("keys", {})
         if not isinstance(fetch, dict) or not isinstance(reader, dict) or not isinstance(keys, dict):
             raise ConfigError("[fetch], [reader] and [keys] must be tables")
+        keys = _flatten(keys)
         fetch_config = FetchConfig(
             jobs=_number(fetch, "jobs", 8, "fetch"),
             max_bytes=_number(fetch, "max_bytes", 10 * 1024 * 1024, "fetch", minimum=1024),

@@ -25,6 +25,7 @@ READER_COMMANDS = (
     ("Open link", "Open the link in the browser (o)", "open_link"),
     ("Refresh feeds", "Fetch every subscription in the background (r)", "refresh"),
     ("Add feed", "Subscribe to an RSS, Atom or JSON feed (a)", "add_feed"),
+    ("Back", "Close the story, or go back to the issue list (Esc)", "back"),
     ("Help", "Every key the reader knows (?)", "help"),
 )
 

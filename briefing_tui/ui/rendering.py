@@ -129,7 +129,7 @@ def bottom_line_row(story: Story, read: bool, starred: bool) -> Table:
 
 def shortlist_row(text_value: str, url: str | None, read: bool, starred: bool) -> Table:
     text = Text(truncate(text_value, PARAGRAPH_LIMIT), style="dim" if read else "")
-    if url:
+    if url and url not in text_value:
         text.append("\n" + truncate(url, 200), style="dim underline")
     return _row(_marker(read, starred), text)
 

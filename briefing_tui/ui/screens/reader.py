@@ -319,7 +319,7 @@ class ReaderScreen(Screen):
         items.display = False
         view = self.query_one(StoryView)
         view.display = True
-        view.border_title = self._section_title(self.section)
+        view.border_title = f"{self._section_title(self.section)} › story"
         view.show(rendering.story_document(story, self.view), story_id)
         view.focus()
 
