@@ -417,7 +417,8 @@ class Newsboat:
 
 
 def measure_size(size: int, args, workdir: Path, terminal: Terminal | None, log) -> dict:
-    result: dict = {"issues": size}
+    # other work on the machine skews every figure: keep the load next to them
+    result: dict = {"issues": size, "load_average_at_start": [round(value, 2) for value in os.getloadavg()]}
     root = workdir / f"n{size}"
     briefing = Briefing(root / "briefing-tui")
     cold_runs = args.refresh_repeat or (3 if size <= 10000 else 1)
@@ -647,6 +648,7 @@ def table(results: dict) -> str:
         if has_newsboat:
             row("newsboat peak RSS, MB", [_fmt(nb(e, "peak_rss_mb"), digits=0) for e in sizes])
     row("search p50 / p95, ms", [f"{e['search']['p50_ms']:.1f} / {e['search']['p95_ms']:.1f}" for e in sizes])
+    row("load average at start", [f"{e['load_average_at_start'][0]:.1f}" for e in sizes if "load_average_at_start" in e])
     parse = results.get("parse")
     out = "\n".join(lines)
     if parse:
