@@ -7,7 +7,10 @@ process pool while the event loop keeps fetching.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import xml.etree.ElementTree as ElementTree
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +42,39 @@ class ParsedPayload:
     subscriptions: list[tuple[str, str | None]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # entries that could not be parsed, with why
     error: str | None = None
+
+
+def _die_with_parent(parent: int) -> None:
+    """Parse-worker initializer: end with the program, even when it is killed (Linux).
+
+    Pool workers otherwise wait for work forever once their parent dies without shutting the
+    pool down (SIGKILL, a crash), leaving stray processes behind.
+    """
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(0)
+
+
+def parse_pool(workers: int | None = None) -> ProcessPoolExecutor | None:
+    """A process pool for CPU-bound parsing, or None where one brings nothing (one core)."""
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if workers < 2:
+        return None
+    try:
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_die_with_parent,
+            initargs=(os.getpid(),),
+        )
+    except (OSError, ValueError):
+        return None
 
 
 def content_key(text: str) -> str:

@@ -9,7 +9,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # Fetching (httpx), feed parsing (feedparser) and the parser are imported where they are used,
 # so that opening the reader does not pay for them before its first screen.
 
-#: Parse in a process pool when at least this many documents wait (pool start-up costs ~0.1 s).
+#: Parse in a process pool when at least this many feeds are refreshed (workers take ~0.4 s to start).
 POOL_THRESHOLD = 4
 
 
@@ -209,7 +209,7 @@ class Library:
         import asyncio
 
         from briefing_tui.fetch import FetchRequest, fetch_all
-        from briefing_tui.ingest import parse_feed_payload
+        from briefing_tui.ingest import parse_feed_payload, parse_pool
 
         with self._lock:
             subscriptions = self.state.subscriptions()
@@ -225,29 +225,25 @@ class Library:
         fetch_config = self.config.fetch
         if jobs:
             fetch_config = FetchConfig(jobs, fetch_config.max_bytes, fetch_config.timeout, fetch_config.total_timeout)
+        # The parse pool starts with the first body that needs parsing: a refresh where every
+        # feed answers 304 never pays for it.
         pool: Executor | None = None
-        if len(requests) >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
-            try:
-                import multiprocessing
-
-                pool = ProcessPoolExecutor(
-                    max_workers=min(os.cpu_count() or 2, 4), mp_context=multiprocessing.get_context("forkserver")
-                )
-            except (OSError, ValueError):
-                pool = None
+        want_pool = len(requests) >= POOL_THRESHOLD
 
         async def handle(result: FetchResult) -> None:
+            nonlocal pool, want_pool
             outcome = FeedOutcome(result.url, titles.get(result.url), result.status, error=result.error)
             payload: ParsedPayload | None = None
             if result.status == "ok" and result.body is not None:
+                if want_pool:
+                    pool, want_pool = parse_pool(), False
                 loop = asyncio.get_running_loop()
                 try:
                     payload = await loop.run_in_executor(
                         pool, parse_feed_payload, result.url, result.body, result.final_url or result.url
                     )
-                except Exception as error:  # noqa: BLE001 - a broken pool falls back to in-thread parsing
+                except Exception:  # noqa: BLE001 - a broken pool falls back to in-thread parsing
                     payload = parse_feed_payload(result.url, result.body, result.final_url or result.url)
-                    del error
                 if payload.error:
                     outcome.status, outcome.error = "error", payload.error
                 else:
@@ -318,15 +314,13 @@ class Library:
         self, paths: Iterable[str], progress: Callable[[str, str | None], None] | None = None
     ) -> ImportReport:
         """Import newsletter, feed and OPML files. Per-file failures are collected, not raised."""
-        from briefing_tui.ingest import parse_local_file
+        from briefing_tui.ingest import parse_local_file, parse_pool
 
         report = ImportReport()
         files = _expand(paths)
         pool: Executor | None = None
-        if len(files) >= 64 and (os.cpu_count() or 1) > 1:
-            import multiprocessing
-
-            pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=multiprocessing.get_context("forkserver"))
+        if len(files) >= 64:
+            pool = parse_pool()
         try:
             results = pool.map(parse_local_file, files, chunksize=16) if pool else map(parse_local_file, files)
             batch: list[tuple[str, ParsedPayload]] = []

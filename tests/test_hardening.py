@@ -240,3 +240,32 @@ def test_sqlite_files_reject_being_opened_as_something_else(tmp_path):
     assert isinstance(cache.conn, sqlite3.Connection)
     cache.close()
     assert Path(cache.recovered_from).exists()
+
+
+def test_parse_workers_end_when_the_program_is_killed(tmp_path):
+    script = (
+        "import os, signal\n"
+        "from briefing_tui.ingest import parse_pool\n"
+        "pool = parse_pool(2)\n"
+        "print(sum(pool.map(abs, range(-50, 0))), flush=True)\n"
+        "print(' '.join(str(pid) for pid in pool._processes), flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    lines = result.stdout.split("\n")
+    assert lines[0] == "1275"
+    workers = [int(pid) for pid in lines[1].split()]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 30
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists() and _not_zombie(pid)]
+        time.sleep(0.1)
+    assert alive == []
+
+
+def _not_zombie(pid: int) -> bool:
+    try:
+        return " Z " not in Path(f"/proc/{pid}/stat").read_text().split(")", 1)[1][:4]
+    except OSError:
+        return False
