@@ -8,6 +8,7 @@ from briefing_tui.library import Library
 from briefing_tui.paths import Locations
 from briefing_tui.store import cache as cache_module
 from briefing_tui.store.cache import Cache
+from briefing_tui.store.query import SearchQuery
 from tests.feedserver import Issue, rss_feed
 
 
@@ -39,3 +40,29 @@ def test_issues_of_one_day_keep_the_feeds_order(tmp_path):
         assert [issue.title for issue in library.issues()] == [issue.title for issue in issues]
     finally:
         library.close()
+
+
+def test_the_search_index_survives_the_prefix_index_migration(tmp_path):
+    path = tmp_path / "cache.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(cache_module._MIGRATIONS[0] + cache_module._MIGRATIONS[1] + "\nPRAGMA user_version = 2;")
+    conn.execute(
+        "INSERT INTO issues (id, origin, key, title, sort_date, stories, shortlist, fetched_at, raw, raw_hash,"
+        " hints, briefing, parser_version) VALUES ('i-old', 'o', 'k', 'Old issue', '2026-01-01', 1, 0,"
+        " '2026-01-01T00:00:00+00:00', '', '', '{}', '{\"title\": \"Old issue\"}', 1)"
+    )
+    conn.execute(
+        "INSERT INTO search (rowid, headlines, lead, unpacked, bottom_line, body, shortlist, refs, issue_id, item_id)"
+        " VALUES (41, 'Computing news', '', '', 'compilers got faster', '', '', '', 'i-old', 's-1')"
+    )
+    conn.commit()
+    conn.close()
+    cache = Cache.open(path)
+    try:
+        hits = cache.search(SearchQuery.parse("comp*"))
+        assert [(hit.issue_id, hit.item_id) for hit in hits] == [("i-old", "s-1")]
+        assert cache.conn.execute("SELECT rowid FROM search").fetchall() == [(41,)]
+        hits = cache.search(SearchQuery.parse("section:bottomline compilers"))
+        assert [hit.section for hit in hits] == ["bottom_line"]
+    finally:
+        cache.close()

@@ -77,6 +77,20 @@ _MIGRATIONS = (
         DROP INDEX issues_order;
         CREATE INDEX issues_order ON issues (sort_date DESC, position, fetched_at DESC, id);
     """,
+    # 3: prefix indexes, so that "comp*" reads one index entry instead of merging the lists of
+    # every word that starts with it. Rows keep their rowids (search ranks by rowid ranges).
+    """
+        CREATE VIRTUAL TABLE search_v3 USING fts5 (
+            headlines, lead, unpacked, bottom_line, body, shortlist, refs,
+            issue_id UNINDEXED, item_id UNINDEXED,
+            tokenize = 'unicode61 remove_diacritics 2',
+            prefix = '2 3 4'
+        );
+        INSERT INTO search_v3 (rowid, headlines, lead, unpacked, bottom_line, body, shortlist, refs, issue_id, item_id)
+            SELECT rowid, headlines, lead, unpacked, bottom_line, body, shortlist, refs, issue_id, item_id FROM search;
+        DROP TABLE search;
+        ALTER TABLE search_v3 RENAME TO search;
+    """,
 )
 
 #: Newest first; within one day, by publication time, then by place in the feed.
