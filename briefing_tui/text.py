@@ -59,6 +59,14 @@ def clean_text(text: str | None, *, decode_entities: bool = True, multiline: boo
         return ""
     if decode_entities and "&" in text:
         text = html.unescape(text)
+    if not multiline:
+        # Most text is printable once its line breaks are spaces: then there is nothing to strip
+        # (isprintable() is False for every control, format and bidi character).
+        flat = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+        if flat.isprintable():
+            if not flat.isascii():
+                flat = unicodedata.normalize("NFC", flat)
+            return _SPACES.sub(" ", flat).strip()
     text = strip_controls(text)
     text = unicodedata.normalize("NFC", text)
     if multiline:

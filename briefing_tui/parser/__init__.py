@@ -21,6 +21,7 @@ class ParseError(ValueError):
     """The document cannot be read as a briefing (binary, empty, undecodable)."""
 
 
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _HTML_SNIFF = re.compile(r"<(?:!doctype\s+html|html|body|table|div|p|h[1-6]|ul|br|td|span|a\s)\b", re.I)
 _MD_SNIFF = re.compile(r"^\s{0,3}#{1,6}\s|\*\*[^*\n]+\*\*|\[[^\]\n]+\]\([^)\n]+\)|^\s{0,3}[-*]\s", re.M)
 _KINDS = {
@@ -59,7 +60,7 @@ def decode(data: bytes | str) -> str:
             except UnicodeDecodeError:
                 text = data.decode("cp1252", errors="replace")
     sample = text[:8192]
-    if sample and sum(1 for c in sample if c < " " and c not in "\n\r\t\f") > len(sample) * 0.1:
+    if sample and len(_BINARY_CONTROLS.findall(sample)) > len(sample) * 0.1:
         raise ParseError("binary data, not a text document")
     return text
 

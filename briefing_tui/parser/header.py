@@ -9,6 +9,7 @@ date; any other words on such lines are kept (in the dek or the intro), never dr
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from briefing_tui.parser.blocks import Block, Kind
@@ -39,8 +40,10 @@ def norm(text: str) -> str:
     return " ".join(_WORD.findall(text.lower().replace("’", "'")))
 
 
-def tokens(text: str) -> set[str]:
-    """Content words of ``text`` (no stop words, plural "s" dropped)."""
+@lru_cache(maxsize=8192)
+def tokens(text: str) -> frozenset[str]:
+    """Content words of ``text`` (no stop words, plural "s" dropped). Cached: the same titles
+    and headlines are compared many times while one issue is parsed."""
     words = set()
     for word in _WORD.findall(text.lower().replace("'s", "").replace("’s", "")):
         if word in _STOPWORDS:
@@ -48,7 +51,7 @@ def tokens(text: str) -> set[str]:
         if len(word) > 3 and word.endswith("s"):
             word = word[:-1]
         words.add(word)
-    return words
+    return frozenset(words)
 
 
 def similarity(a: str, b: str) -> float:
