@@ -17,7 +17,6 @@ A bad file gives one line naming the file and the key, and the defaults are used
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +67,8 @@ def load_config(path: Path) -> Config:
         return Config()
     except OSError as error:
         raise ConfigError(f"{path}: {error.strerror or error}") from error
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

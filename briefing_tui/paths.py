@@ -12,7 +12,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
 
 APP_NAME = "briefing-tui"
 CACHE_FILE = "cache.sqlite3"
@@ -46,11 +45,15 @@ class Locations:
         config_dir: str | os.PathLike[str] | None = None,
     ) -> Locations:
         def pick(explicit, env: str, default: str) -> Path:
-            value = explicit or os.environ.get(env) or default
+            value = explicit or os.environ.get(env)
+            if not value:
+                import platformdirs  # only when no override names the place
+
+                value = getattr(platformdirs, default)(APP_NAME)
             return Path(value).expanduser()
 
         return cls(
-            data_dir=pick(data_dir, "BRIEFING_TUI_DATA_DIR", platformdirs.user_data_dir(APP_NAME)),
-            cache_dir=pick(cache_dir, "BRIEFING_TUI_CACHE_DIR", platformdirs.user_cache_dir(APP_NAME)),
-            config_dir=pick(config_dir, "BRIEFING_TUI_CONFIG_DIR", platformdirs.user_config_dir(APP_NAME)),
+            data_dir=pick(data_dir, "BRIEFING_TUI_DATA_DIR", "user_data_dir"),
+            cache_dir=pick(cache_dir, "BRIEFING_TUI_CACHE_DIR", "user_cache_dir"),
+            config_dir=pick(config_dir, "BRIEFING_TUI_CONFIG_DIR", "user_config_dir"),
         )

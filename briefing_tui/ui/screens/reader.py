@@ -94,7 +94,8 @@ class ReaderScreen(Screen):
                     Text("Nothing cached yet. Press r to fetch your feeds.", style="dim")
                 )
         else:
-            self.open_current_issue()
+            # The issue list is the first screen; the open issue's rows follow a frame later.
+            self.call_after_refresh(self.open_current_issue)
         for notice in self.library.notices:
             self.app.notify(notice, severity="warning", timeout=15, markup=False)
 
