@@ -269,3 +269,25 @@ def _not_zombie(pid: int) -> bool:
         return " Z " not in Path(f"/proc/{pid}/stat").read_text().split(")", 1)[1][:4]
     except OSError:
         return False
+
+
+def test_a_tls_failure_is_one_clear_error_and_the_other_feeds_still_refresh(tmp_path):
+    server = FeedServer()
+    try:
+        server.feed("/good.xml", rss_feed([Issue(1)]))
+        plain = server.url("/good.xml")
+        tls = plain.replace("http://", "https://")  # TLS spoken to a plain-HTTP port
+        library = Library(Locations.resolve())
+        try:
+            library.add_feed(plain)
+            library.add_feed(tls)
+            report = library.refresh()
+            by_url = {outcome.url: outcome for outcome in report.outcomes}
+            assert by_url[plain].status == "updated" and by_url[plain].new == 1
+            assert by_url[tls].status == "error"
+            assert by_url[tls].error.startswith("TLS error") and "\n" not in by_url[tls].error
+            assert {feed.url: feed.last_error for feed in library.feeds()}[tls] == by_url[tls].error
+        finally:
+            library.close()
+    finally:
+        server.close()
