@@ -20,7 +20,7 @@ from briefing_tui.model import Briefing
 from briefing_tui.paths import Locations
 from briefing_tui.store.cache import Cache, FeedState, IssueSummary, SearchHit
 from briefing_tui.store.db import StoreError, now_iso
-from briefing_tui.store.query import SearchQuery
+from briefing_tui.store.query import QueryError, SearchQuery
 from briefing_tui.store.state import StateStore, Subscription
 from briefing_tui.text import clean_text, safe_url
 
@@ -473,3 +473,18 @@ class Library:
         with self._lock:
             parts = [briefing_markdown(briefing) for _id, _origin, briefing in self.cache.all_briefings()]
         return "\n\n---\n\n".join(parts) + ("\n" if parts else "")
+
+
+#: What front ends use: the library, its results and its errors (they need not reach into store/).
+__all__ = [
+    "FeedInfo",
+    "FeedOutcome",
+    "ImportReport",
+    "IssueSummary",
+    "IssueView",
+    "Library",
+    "QueryError",
+    "RefreshReport",
+    "SearchHit",
+    "StoreError",
+]

@@ -8,9 +8,8 @@ from pathlib import Path
 from textual.app import App
 
 from briefing_tui.config import Config, ConfigError, load_config
-from briefing_tui.library import Library
+from briefing_tui.library import Library, StoreError
 from briefing_tui.paths import Locations
-from briefing_tui.store.db import StoreError
 from briefing_tui.ui.commands import ReaderCommands
 from briefing_tui.ui.keys import known_binding_ids
 from briefing_tui.ui.screens.dialogs import ErrorScreen

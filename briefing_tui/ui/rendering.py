@@ -13,9 +13,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from briefing_tui.library import IssueView
+from briefing_tui.library import IssueView, SearchHit
 from briefing_tui.model import Briefing, Story
-from briefing_tui.store.cache import SearchHit
 from briefing_tui.text import truncate
 
 #: Longest piece of text shown in one row or paragraph.

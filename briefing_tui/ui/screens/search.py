@@ -16,9 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from briefing_tui.library import Library
-from briefing_tui.store.cache import SearchHit
-from briefing_tui.store.query import QueryError
+from briefing_tui.library import Library, QueryError, SearchHit
 from briefing_tui.ui.rendering import search_row
 from briefing_tui.ui.widgets.item_list import SpacedOptionList
 

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from briefing_tui.store.cache import IssueSummary
+from briefing_tui.library import IssueSummary
 from briefing_tui.text import truncate
 
 PAGE = 100
