@@ -79,10 +79,10 @@ def _marker(read: bool, starred: bool, sponsored: bool = False) -> Text:
     return text
 
 
-def _row(marker: Text, body: Text) -> Table:
+def _row(marker: Text, body: RenderableType, width: int = 3) -> Table:
     """A row whose wrapped lines stay indented under the text, not under the marker."""
     grid = Table.grid(expand=True)
-    grid.add_column(width=3, no_wrap=True)
+    grid.add_column(width=width, no_wrap=True)
     grid.add_column(ratio=1)
     grid.add_row(marker, body)
     return grid
@@ -114,10 +114,9 @@ def headline_row(story: Story, read: bool, starred: bool) -> Table:
 
 
 def unpacked_row(story: Story, read: bool, starred: bool) -> Table:
-    text = _title(story, read)
-    for bullet in story.unpacked:
-        text.append("\n• " + truncate(bullet, PARAGRAPH_LIMIT), style="dim" if read else "")
-    return _row(_marker(read, starred, story.sponsored), text)
+    style = "dim" if read else ""
+    bullets = [_row(Text("•", style=style), Text(truncate(b, PARAGRAPH_LIMIT), style=style), 2) for b in story.unpacked]
+    return _row(_marker(read, starred, story.sponsored), Group(_title(story, read), *bullets))
 
 
 def bottom_line_row(story: Story, read: bool, starred: bool) -> Table:
