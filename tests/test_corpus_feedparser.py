@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing_tui import feeds as feeds_module
 from briefing_tui.feeds import FeedError, parse_feed
 from briefing_tui.library import Library
 from briefing_tui.parser import ParseError
@@ -90,3 +91,24 @@ def test_the_whole_corpus_imports_in_one_call(tmp_path):
     # Failures are reported one line each; everything else is stored once.
     assert all(reason and "\n" not in reason for _path, reason in report.errors)
     assert stored == report.new > 400
+
+
+def _through_feedparser(data: bytes):
+    original = feeds_module._plain_rss
+    feeds_module._plain_rss = lambda _data, _url: None
+    try:
+        return parse_feed(data)
+    finally:
+        feeds_module._plain_rss = original
+
+
+def test_the_plain_rss_reader_agrees_with_feedparser_wherever_it_is_used():
+    used = 0
+    for path in corpus_files():
+        data = path.read_bytes()
+        fast = feeds_module._plain_rss(data, None)
+        if fast is None:
+            continue
+        used += 1
+        assert fast == _through_feedparser(data), path.relative_to(FEEDS)
+    assert used > 100

@@ -291,3 +291,17 @@ def test_a_tls_failure_is_one_clear_error_and_the_other_feeds_still_refresh(tmp_
             library.close()
     finally:
         server.close()
+
+
+def test_plain_rss_is_read_like_feedparser_reads_it():
+    from briefing_tui import feeds
+
+    data = rss_feed([Issue(n, stories=2) for n in range(4)] + [Issue(9, guid=None, has_link=False)])
+    fast = feeds._plain_rss(data, "http://127.0.0.1/feed.xml")
+    assert fast is not None and len(fast.entries) == 5
+    original = feeds._plain_rss
+    feeds._plain_rss = lambda _data, _url: None
+    try:
+        assert fast == feeds.parse_feed(data, url="http://127.0.0.1/feed.xml")
+    finally:
+        feeds._plain_rss = original
