@@ -35,4 +35,14 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [
+    "Briefing",
+    "Link",
+    "ParseError",
+    "Reference",
+    "Section",
+    "ShortlistItem",
+    "Story",
+    "__version__",
+    "parse_document",
+]

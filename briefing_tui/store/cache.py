@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing_tui.model import Briefing
-from briefing_tui.store.db import StoreError, connect, friendly, migrate, move_aside, now_iso, open_or_recover
+from briefing_tui.store.db import connect, friendly, migrate, move_aside, now_iso, open_or_recover
 from briefing_tui.store.query import SECTION_COLUMNS, SearchQuery
 from briefing_tui.store.snippets import Highlighter
 
