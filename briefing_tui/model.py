@@ -74,9 +74,10 @@ class Section:
 
     title: str
     body: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "body": list(self.body)}
+        return {"title": self.title, "body": list(self.body), "links": [link.to_dict() for link in self.links]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,8 @@ class Briefing:
     date: str | None = None  # ISO date, YYYY-MM-DD
     url: str | None = None
     intro: tuple[str, ...] = ()
+    #: Links of the intro (the text above the first story or section).
+    intro_links: tuple[Link, ...] = ()
     headlines: tuple[str, ...] = ()
     stories: tuple[Story, ...] = ()
     shortlist: tuple[ShortlistItem, ...] = ()
@@ -113,6 +116,7 @@ class Briefing:
             "date": self.date,
             "url": self.url,
             "intro": list(self.intro),
+            "intro_links": [link.to_dict() for link in self.intro_links],
             "headlines": list(self.headlines),
             "stories": [story.to_dict() for story in self.stories],
             "shortlist": [item.to_dict() for item in self.shortlist],
@@ -130,6 +134,7 @@ class Briefing:
             date=data.get("date"),
             url=data.get("url"),
             intro=tuple(data.get("intro", ())),
+            intro_links=tuple(Link(**link) for link in data.get("intro_links", ())),
             headlines=tuple(data.get("headlines", ())),
             stories=tuple(
                 Story(
@@ -148,7 +153,11 @@ class Briefing:
             shortlist=tuple(ShortlistItem(**item) for item in data.get("shortlist", ())),
             references=tuple(Reference(**ref) for ref in data.get("references", ())),
             sections=tuple(
-                Section(title=sec["title"], body=tuple(sec.get("body", ())))
+                Section(
+                    title=sec["title"],
+                    body=tuple(sec.get("body", ())),
+                    links=tuple(Link(**link) for link in sec.get("links", ())),
+                )
                 for sec in data.get("sections", ())
             ),
         )

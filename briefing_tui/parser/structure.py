@@ -198,6 +198,7 @@ class _Builder:
         self.shortlist: list[Block] = []
         self.references: list[Block] = []
         self.footer: list[str] = []
+        self.footer_links: list[Link] = []
         self.shortlist_title_open = False
         # Per-block answers, keyed by id(block): the walk asks about the same blocks repeatedly.
         self._labels: dict[int, Label | None] = {}
@@ -305,6 +306,7 @@ class _Builder:
                 or (CHROME_PATTERN.match(block.text) and any(c.isalpha() for c in block.text))
             ):
                 self.footer.append(as_line(block))
+                self.footer_links.extend(block.links)
                 in_footer = in_footer or bool(FOOTER_PATTERN.search(block.text))
             else:
                 kept.append(block)
@@ -411,6 +413,7 @@ class _Builder:
     def walk(self) -> None:
         body = self.body
         self.intro_blocks: list[str] = []
+        self.intro_links: list[Link] = []
         region = "intro"
         chunk: _Chunk | None = None
         expect_title = False
@@ -499,6 +502,7 @@ class _Builder:
                 self.references.append(block)
             else:
                 self.intro_blocks.append(as_line(block))
+                self.intro_links.extend(block.links)
             index += 1
 
     def _title_over_body(self, index: int) -> bool:
@@ -720,10 +724,13 @@ class _Builder:
                     Section(
                         title=chunk.title or chunk.kicker or "Untitled",
                         body=tuple(as_line(b) for b in chunk.blocks),
+                        links=unique_links(chunk.links + [link for b in chunk.blocks for link in b.links]),
                     )
                 )
         if self.footer:
-            sections.append(Section(title="Footer", body=tuple(self.footer)))
+            sections.append(
+                Section(title="Footer", body=tuple(self.footer), links=unique_links(self.footer_links))
+            )
         title = header.title or "Untitled"
         hint_date = find_date(self.hints.date)
         return Briefing(
@@ -733,6 +740,9 @@ class _Builder:
             date=header.date or self.doc_date or hint_date or find_date(title[:300]),
             url=self.hints.url,
             intro=tuple(header.intro + self.intro_blocks),
+            intro_links=unique_links(
+                [link for block in self.blocks[:start] for link in block.links] + self.intro_links
+            ),
             headlines=tuple(self.headlines.texts),
             stories=tuple(stories),
             shortlist=shortlist_items(self.shortlist),
