@@ -13,6 +13,7 @@ from pathlib import PurePath
 from briefing_tui.model import Briefing
 from briefing_tui.parser.dates import parse_timestamp
 from briefing_tui.parser.html_format import html_blocks
+from briefing_tui.parser.metadata import Metadata, read_metadata
 from briefing_tui.parser.structure import Hints, build_briefing
 from briefing_tui.parser.text_formats import markdown_blocks, text_blocks
 
@@ -106,6 +107,12 @@ def parse_document(
         raise ParseError("empty document")
     kind = detect_kind(text, content_type, filename)
     doc_title = doc_date = None
+    meta = Metadata()
+    if kind != "html":
+        meta, text = read_metadata(text)
+        if meta.title or meta.source or meta.date:
+            # Front matter may hide an HTML body ("---/title: .../---" over an e-mail's markup).
+            kind = detect_kind(text, content_type, None) if kind == "text" else kind
     if kind == "html":
         document = html_blocks(text, base_url=url)
         blocks, doc_title = document.blocks, document.title
@@ -116,7 +123,14 @@ def parse_document(
         blocks = text_blocks(text)
     if not blocks and not title:
         raise ParseError("no visible text in the document")
-    hints = Hints(title=title, source=source, date=date, url=url)
+    hints = Hints(
+        title=meta.title or title,
+        source=meta.source or source,
+        date=meta.date or date,
+        url=url or meta.url,
+        fallback_date=meta.fallback_date,
+        filename=filename,
+    )
     return build_briefing(blocks, hints, doc_title=doc_title, doc_date=doc_date)
 
 

@@ -48,6 +48,10 @@ class Hints:
     source: str | None = None
     date: str | None = None
     url: str | None = None
+    #: A date the archive stamped when it stored the issue: the last resort.
+    fallback_date: str | None = None
+    #: The file the document came from: its name is the title of last resort.
+    filename: str | None = None
 
 
 _LEAD_PREFIX = re.compile(r"^(?P<prefix>[A-Z0-9][\w'’&.\- ]{1,40}?):\s+(?=\S)")
@@ -706,7 +710,7 @@ class _Builder:
 
     def build(self) -> Briefing:
         header, start = read_header(self.blocks, self.hints.title or self.doc_title)
-        self.source = header.source
+        self.source = header.source or (clean_text(self.hints.source) or None if self.hints.source else None)
         self.prepare(start)
         self.walk()
         story_flags = {pos: self.is_story(chunk) for pos, chunk in enumerate(self.chunks)}
@@ -737,7 +741,7 @@ class _Builder:
             title=title,
             subtitle=header.subtitle,
             source=self.source or (clean_text(self.hints.source) or None if self.hints.source else None),
-            date=header.date or self.doc_date or hint_date or find_date(title[:300]),
+            date=header.date or self.doc_date or hint_date or find_date(title[:300]) or self.hints.fallback_date,
             url=self.hints.url,
             intro=tuple(header.intro + self.intro_blocks),
             intro_links=unique_links(
