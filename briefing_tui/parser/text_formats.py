@@ -86,6 +86,13 @@ def _overflows(line: str, following: str, width: int) -> bool:
     return bool(words) and len(line.rstrip()) + 1 + len(words[0]) > width - 1
 
 
+def _continues_target(previous: str, line: str) -> bool:
+    """The text after a link target goes on: "( https://... )" / " — A huge release"."""
+    return bool(_TARGET_END.search(previous)) and (
+        (line[:1] == " " and line[1:2] != " ") or line.lstrip()[:1] in ("—", "–")
+    )
+
+
 def _hard_break(line: str) -> bool:
     """A Markdown hard line break: two trailing spaces or a trailing backslash."""
     return line.endswith(("  ", "\\")) and bool(line.strip())
@@ -126,9 +133,16 @@ def _group_paragraphs(lines: list[str], markdown: bool) -> list[tuple[str, str, 
         """Does ``line`` continue the paragraph or item before it?"""
         if markdown:
             return not (line_mode or _hard_break(previous) or _STRONG_LABEL.match(line))
+        if _TARGET_LINE.match(line) or previous.endswith(" ") and not previous.endswith("  "):
+            # "( https://... )" on a line of its own is the target of the words above it; a
+            # line ending in one space was broken by the sender's wrapping (format=flowed).
+            return True
+        if _continues_target(previous, line) or previous.rstrip()[-1:] in (",", ";"):
+            return True
         return width is not None and _overflows(previous, line, width)
 
     for raw in lines:
+        raw = raw.rstrip("\r")
         line = raw.rstrip()
         if markdown and _FENCE.match(line):
             flush()
@@ -168,6 +182,8 @@ def _group_paragraphs(lines: list[str], markdown: bool) -> list[tuple[str, str, 
             previous = ""
             continue
         is_item, rest = split_bullet(line)
+        if is_item and not markdown and (para or item) and _continues_target(previous, line):
+            is_item = False
         if is_item:
             flush()
             item = [rest.strip()]
@@ -270,6 +286,55 @@ def _resolve_notes(raw: str, notes: dict[str, str]) -> tuple[str, list[Link]]:
     return text, links
 
 
+#: A link target written after its words in an e-mail's text part: "words ( https://x )",
+#: "words (https://x)", "words [https://x]", "words <https://x>".
+_TARGET = re.compile(r"[ \t]*(?:\(\s*|\[\s*|<)((?:https?|mailto):[^\s()\[\]<>]+)\s*[)\]>]")
+_TARGET_END = re.compile(r"(?:https?|mailto):\S+\s*[)\]>][.,;]?\s*$")
+_TARGET_LINE = re.compile(r"^\s*(?:\(\s*|\[\s*|<)(?:https?|mailto):\S+\s*[)\]>]")
+#: Where the words of a link can start, looking back from its target: after a sentence,
+#: a dash or a colon, or an earlier target.
+_LINK_TEXT_START = re.compile(r"(?:[.!?:;]\s|\s[—–]\s|\s-\s|^)(?!.*(?:[.!?:;]\s|\s[—–]\s|\s-\s))", re.S)
+_SENTENCE_BREAK = re.compile(r"[.!?]\s")
+#: Longest run of words before a target that is taken as its text.
+_LINK_WORDS = 12
+
+
+def _targets(raw: str) -> tuple[str, list[Link], str | None]:
+    """Move written-out link targets out of the text and onto the words before them.
+
+    Returns (text, links, lead link text): the lead link text is the linked words when the block
+    opens with them ("TINYGO 0.41 ( https://... ) — A huge release"), as a link digest's title.
+    """
+    links: list[Link] = []
+    out: list[str] = []
+    position = 0
+    lead: str | None = None
+    for match in _TARGET.finditer(raw):
+        url = safe_url(match.group(1))
+        before = raw[position : match.start()]
+        out.append(before)
+        position = match.end()
+        if not url:
+            out.append(match.group(0))
+            continue
+        # The link's words: back to the start of the clause, the last target, or a few words.
+        start = _LINK_TEXT_START.search(before)
+        opening = not links and not "".join(out[:-1]).strip()
+        if opening and len(before.split()) <= 20 and not _SENTENCE_BREAK.search(before):
+            start = None  # a block that opens with linked words: all of them ("TINYGO 0.41: ...")
+        words = before[start.end() if start else 0 :].split()
+        label = " ".join(words if start is None and opening else words[-_LINK_WORDS:]).strip(" ,;:—–-(")
+        if not label and not "".join(out).strip() and lead is None:
+            label = ""
+        links.append(Link(text=label or url, url=url))
+        if lead is None and not links[:-1] and label and not "".join(out[:-1]).strip() and before.strip() == label:
+            lead = label
+    out.append(raw[position:])
+    text = "".join(out)
+    text = re.sub(r"[ \t]{2,}", " ", text).strip()
+    return text, links, lead
+
+
 def text_blocks(text: str) -> list[Block]:
     """Blocks of a plain-text document."""
     lines, notes = _footnotes(text.split("\n"))
@@ -282,9 +347,18 @@ def text_blocks(text: str) -> list[Block]:
         links: list[Link] = []
         if notes:
             raw, links = _resolve_notes(raw, notes)
+        raw, found, lead = _targets(raw)
+        links.extend(found)
         block = make_block(
-            Kind.ITEM if kind == "item" else Kind.PARAGRAPH, raw, links=links, after_break=after_break
+            Kind.ITEM if kind == "item" else Kind.PARAGRAPH,
+            raw,
+            links=links,
+            after_break=after_break,
+            lead_strong=lead,
         )
+        if block is None and found:
+            # A target alone on its line ("( https://sponsor.example )") still keeps its link.
+            block = make_block(Kind.PARAGRAPH, found[0].url, links=found, after_break=after_break)
         if block:
             blocks.append(block)
             after_break = False
