@@ -266,3 +266,52 @@ def _mail_lines(text: str, reader: _Reader) -> str:
 
 
 __all__ = ["Metadata", "read_metadata", "publication_from_sender"]
+
+
+_NAME = r"(?P<name>[A-Z][\w'’&.\-]*(?:\s+(?:[A-Z0-9][\w'’&.\-]*|of|the|and|in|on|&)){0,4})"
+#: Sentences in which a newsletter names itself.
+_SELF_NAMING = (
+    re.compile(
+        r"\b(?i:welcome to (?:another|this|today's|today’s|the latest|this week's|this week’s|the|a new)?\s*"
+        r"(?:issue|edition) of\s+(?:the\s+)?)[*_]*" + _NAME,
+    ),
+    re.compile(r"\b(?i:welcome to)\s+[*_]*" + _NAME + r"[*_]*,\s+(?:a|an|the|your)\s+(?:[\w-]+\s+){0,3}newsletter\b"),
+    re.compile(r"^[*_]*" + _NAME + r"[*_]*\s+is a reader-supported publication\b"),
+    re.compile(
+        r"\b(?i:you(?:'re| are) receiving this (?:e-?mail |newsletter )?because you (?:subscribed|signed up) "
+        r"(?:to|for)\s+(?:the\s+)?)" + _NAME
+    ),
+    re.compile(r"\b(?i:thanks for reading\s+(?:the\s+)?)" + _NAME + r"[!.]"),
+)
+#: Words that end a self-named publication's name ("Haskell Weekly! Haskell is ...").
+_NAME_STOP = re.compile(r"[!?,.:;]+$")
+#: Link texts of the "read it on the web" button; its target's host is the publication's site.
+_WEB_VERSION = re.compile(r"^(?:read|view|open)\s+(?:the\s+|this\s+)?(?:e-?mail\s+|issue\s+|post\s+)?(?:web version|online|on the web|in (?:your |a )?browser|on (?:our|the) (?:site|website))", re.I)
+
+
+def publication_from_text(texts: list[str]) -> str | None:
+    """A publication's name as the issue states it ("Welcome to another issue of Haskell Weekly!")."""
+    for text in texts:
+        if len(text) > 2000:
+            text = text[:2000]
+        for pattern in _SELF_NAMING:
+            match = pattern.search(text)
+            if match:
+                name = _NAME_STOP.sub("", match.group("name")).strip()
+                words = name.split()
+                while words and words[-1].lower() in ("of", "the", "and", "in", "on", "&"):
+                    words.pop()
+                if words and len(" ".join(words)) >= 3:
+                    return " ".join(words)
+    return None
+
+
+def publication_from_web_link(urls: list[tuple[str, str]]) -> str | None:
+    """The site name behind a "Read the Web Version" link (text, url): "golangweekly"."""
+    for text, url in urls:
+        if _WEB_VERSION.match(text.strip()):
+            host = re.sub(r"^https?://", "", url).split("/", 1)[0].split(":", 1)[0]
+            name = _domain_name("x@" + host)
+            if name:
+                return name
+    return None

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 
 from briefing_tui.model import Briefing, Link, Section, Story
 from briefing_tui.parser.blocks import Block, Kind, fold_ornaments
+from briefing_tui.parser.chrome import split_chrome
+from briefing_tui.parser.metadata import publication_from_text, publication_from_web_link
 from briefing_tui.parser.dates import find_date
-from briefing_tui.parser.header import norm, read_header, similarity, tokens
+from briefing_tui.parser.header import Header, norm, read_header, similarity, tokens
 from briefing_tui.parser.items import (
     IdMaker,
     as_line,
@@ -59,6 +61,9 @@ _LEAD_PREFIX = re.compile(r"^(?P<prefix>[A-Z0-9][\w'’&.\- ]{1,40}?):\s+(?=\S)"
 _LOOKAHEAD = 8
 
 
+_ATTRIBUTION_DASHES = frozenset(("--", "—", "–", "―", "~~"))
+
+
 def title_like(text: str) -> bool:
     """A short line that reads like a title: few words, no sentence punctuation at the end.
 
@@ -68,7 +73,8 @@ def title_like(text: str) -> bool:
     if not text or len(text) > 150:
         return False
     words = text.split()
-    if not 1 <= len(words) <= 18:
+    if not 1 <= len(words) <= 18 or words[0] in _ATTRIBUTION_DASHES:
+        # "-- The TinyGo Team", "— Jane Doe": an attribution under an item, not a title.
         return False
     if text[-1] in ".,;" or text.endswith("::"):
         return False
@@ -99,19 +105,28 @@ def _is_kicker_text(block: Block) -> bool:
 _ITEM_SEPARATOR = re.compile(r"^\s*(?:[-–—:|]|\.\s)\s*")
 
 
-def _item_story(block: Block) -> tuple[str, str] | None:
-    """(title, commentary) for a list entry that opens with a bold link and says something about
-    it ("**[Pico-1 runs on a watch](url)** - A 300M model that ..."), as link digests write stories."""
+_DASH_SEPARATOR = re.compile(r"^\s+[–—-]+\s")
+
+
+def _item_story(block: Block) -> tuple[str, str, bool] | None:
+    """(title, commentary, dashed) for an entry that opens with a linked title and says something
+    about it ("**[Pico-1 runs on a watch](url)** - A 300M model that ...", "TINYGO 0.41 ( url ) —
+    A huge release"), as link digests write stories. ``dashed``: a dash parts title and text,
+    which marks the entry as a story even alone."""
     title = block.lead_strong
-    if block.kind is not Kind.ITEM or not title or not block.links or not block.text.startswith(title):
+    if block.kind is Kind.HEADING or not title or not block.links or not block.text.startswith(title):
+        return None
+    after = block.text[len(title) :]
+    dashed = bool(_DASH_SEPARATOR.match(after))
+    if block.kind is not Kind.ITEM and not dashed:
         return None
     title = title.rstrip(" :-–—")
     if not title_like(title) or not any(link.text.strip(" :") == title for link in block.links):
         return None
-    rest = _ITEM_SEPARATOR.sub("", block.text[len(block.lead_strong) :], count=1).strip()
-    if len(rest.split()) < 5:
+    rest = _ITEM_SEPARATOR.sub("", after, count=1).strip()
+    if len(rest.split()) < 3 or (not dashed and len(rest.split()) < 5):
         return None
-    return title, rest
+    return title, rest, dashed
 
 
 def _is_topic(text: str) -> bool:
@@ -194,7 +209,11 @@ class _Headlines:
 
 class _Builder:
     def __init__(self, blocks: list[Block], hints: Hints, doc_title: str | None, doc_date: str | None):
-        self.blocks = blocks = fold_ornaments(blocks)
+        self.all_blocks = fold_ornaments(blocks)
+        self.blocks, self.chrome = split_chrome(self.all_blocks)
+        if not self.blocks:
+            self.blocks, self.chrome = self.all_blocks, []
+        blocks = self.blocks
         self.hints = hints
         self.doc_title = doc_title
         self.doc_date = doc_date
@@ -203,6 +222,7 @@ class _Builder:
         self.references: list[Block] = []
         self.footer: list[str] = []
         self.footer_links: list[Link] = []
+        self.footer_blocks: list[Block] = []
         self.shortlist_title_open = False
         # Per-block answers, keyed by id(block): the walk asks about the same blocks repeatedly.
         self._labels: dict[int, Label | None] = {}
@@ -310,6 +330,7 @@ class _Builder:
                 or (CHROME_PATTERN.match(block.text) and any(c.isalpha() for c in block.text))
             ):
                 self.footer.append(as_line(block))
+                self.footer_blocks.append(block)
                 self.footer_links.extend(block.links)
                 in_footer = in_footer or bool(FOOTER_PATTERN.search(block.text))
             else:
@@ -460,6 +481,19 @@ class _Builder:
                 and index + 1 < len(body)
                 and self.candidate(block)
                 and _is_kicker_text(block)
+                and _item_story(body[index + 1]) is not None
+            ):
+                # A category over a link digest's entries ("CODE & TOOLS"): their kicker.
+                self.topic = (_title_text(block), _rank(block))
+                chunk, region = None, "intro" if region in ("shortlist", "references") else region
+                self.intro_links.extend(block.links)
+                index += 1
+                continue
+            if (
+                not label
+                and index + 1 < len(body)
+                and self.candidate(block)
+                and _is_kicker_text(block)
                 and (self.has_markup_headings or self.candidate(body[index + 1]))
                 and not (block.after_break and block.text.endswith(":") and not self.candidate(body[index + 1]))
             ):
@@ -470,20 +504,24 @@ class _Builder:
                 elif chunk.title is not None:
                     self.topic = (chunk.kicker or "", _rank(block))
                 continue
-            entry = _item_story(block) if region in ("intro", "chunk") else None
+            entry = _item_story(block) if region in ("intro", "chunk", "shortlist") else None
             if entry and (
                 (chunk is not None and chunk.from_item)
+                or entry[2]
                 or (
                     (chunk is None or not chunk.blocks)
                     and index + 1 < len(body)
                     and _item_story(body[index + 1]) is not None
                 )
             ):
-                title, rest = entry
+                title, rest, _ = entry
                 chunk, region = _Chunk(title=title, links=list(block.links), rank=7, from_item=True), "chunk"
                 chunk.linked = True
+                chunk.sponsored = bool(SPONSOR_SUFFIX.search(title))
                 chunk.blocks.append(Block(Kind.PARAGRAPH, rest))
                 chunk.matched_headline = self.headlines.matches(title)
+                if self.topic is not None:
+                    chunk.kicker, chunk.inherited = self.topic[0], True
                 self.chunks.append(chunk)
                 index += 1
                 continue
@@ -650,7 +688,8 @@ class _Builder:
             unpacked=tuple(unpacked),
             bottom_line=bottom,
             body=tuple(body),
-            sponsored=chunk.sponsored,
+            sponsored=chunk.sponsored
+            or any(len(b.text) < 80 and SPONSOR_SUFFIX.search(b.text) for b in chunk.blocks),
             links=unique_links(links),
         )
 
@@ -708,9 +747,31 @@ class _Builder:
                     used.add(group)
         return used
 
+    def _place_top_chrome(self, header: Header, start: int) -> None:
+        """Chrome above the body ("View online", "Read online") stays in the intro, in page order."""
+        if not self.chrome:
+            return
+        position = {id(block): index for index, block in enumerate(self.all_blocks)}
+        title_at = position[id(self.blocks[0])] if self.blocks and start > 0 else 0
+        body_at = position[id(self.blocks[start])] if start < len(self.blocks) else len(self.all_blocks)
+        above = [b for b in self.chrome if position[id(b)] < title_at]
+        between = [b for b in self.chrome if title_at <= position[id(b)] < body_at]
+        if not above and not between:
+            return
+        header.intro[:0] = [b.text for b in above]
+        header.intro.extend(b.text for b in between)
+        self.top_chrome_links = [link for b in above + between for link in b.links]
+        placed = {id(b) for b in above + between}
+        self.chrome = [b for b in self.chrome if id(b) not in placed]
+
     def build(self) -> Briefing:
         header, start = read_header(self.blocks, self.hints.title or self.doc_title)
-        self.source = header.source or (clean_text(self.hints.source) or None if self.hints.source else None)
+        self._place_top_chrome(header, start)
+        self.source = (
+            header.source
+            or (clean_text(self.hints.source) or None if self.hints.source else None)
+            or publication_from_text([block.text for block in self.all_blocks[:6] + self.all_blocks[-25:]])
+        )
         self.prepare(start)
         self.walk()
         story_flags = {pos: self.is_story(chunk) for pos, chunk in enumerate(self.chunks)}
@@ -731,6 +792,12 @@ class _Builder:
                         links=unique_links(chunk.links + [link for b in chunk.blocks for link in b.links]),
                     )
                 )
+        if self.chrome:
+            # Chrome and footer lines together, in the order the page shows them.
+            wanted = {id(block) for block in self.chrome} | {id(block) for block in self.footer_blocks}
+            ordered = [block for block in self.all_blocks if id(block) in wanted]
+            self.footer = [as_line(block) for block in ordered]
+            self.footer_links = [link for block in ordered for link in block.links]
         if self.footer:
             sections.append(
                 Section(title="Footer", body=tuple(self.footer), links=unique_links(self.footer_links))
@@ -740,12 +807,15 @@ class _Builder:
         return Briefing(
             title=title,
             subtitle=header.subtitle,
-            source=self.source or (clean_text(self.hints.source) or None if self.hints.source else None),
+            source=self.source
+            or publication_from_web_link([(link.text, link.url) for b in self.all_blocks[:12] for link in b.links]),
             date=header.date or self.doc_date or hint_date or find_date(title[:300]) or self.hints.fallback_date,
             url=self.hints.url,
             intro=tuple(header.intro + self.intro_blocks),
             intro_links=unique_links(
-                [link for block in self.blocks[:start] for link in block.links] + self.intro_links
+                [link for block in self.blocks[:start] for link in block.links]
+                + getattr(self, "top_chrome_links", [])
+                + self.intro_links
             ),
             headlines=tuple(self.headlines.texts),
             stories=tuple(stories),

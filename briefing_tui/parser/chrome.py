@@ -1,0 +1,93 @@
+"""Stage 2 of the parser: the page's chrome, set apart from its content.
+
+E-mail builders and exporters wrap every issue in the same furniture: "View in browser", image
+placeholders ("View image: (url)", "Caption:", "Image source: ..."), share rows, polls, jump
+links, "Advertise with us", referral promos, postal addresses. None of it is a title, a lead, a
+kicker, a shortlist item or a headline. This stage takes such blocks out of the stream the
+structure engine reads; they are kept (in the issue's footer section), never dropped, and a
+"Read more" button gives its link to the block it belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefing_tui.parser.blocks import Block, Kind
+
+_CHROME_LINES = re.compile(
+    r"^(?:"
+    # Web version and app buttons.
+    r"(?:read|view|open)\s+(?:this\s+|the\s+)?(?:e-?mail\s+|issue\s+|post\s+|newsletter\s+)?"
+    r"(?:web version|online|on the web|in (?:your |a |the )?(?:browser|app))"
+    r"|read in app|open in app|view (?:this )?(?:post|issue) on the web(?: at .*)?"
+    r"|(?:view|read) (?:the )?(?:web|online) version"
+    # Image placeholders of text exports and captions that only credit a picture.
+    r"|view image\s*:.*|follow image link\s*:.*|caption\s*:.*|image(?: source| credit|s)?\s*:.*"
+    r"|(?:photo|illustration|image|gif|video)\s+(?:by|via|source|credit)\s*:?.*"
+    # Buttons.
+    r"|read more|read the full (?:story|article|post)|continue reading|keep reading|learn more|"
+    r"see more|full story|read (?:it )?here|read more here|click here|→|»"
+    # Selling the newsletter itself.
+    r"|advertise(?: with us)?|sponsor us|become a sponsor|advertise in [\w .’']+|work with us"
+    r"|(?:hey:?\s*)?want to reach [\d,.]+k?\+? .*|"
+    r"(?:subscribe|sign up)(?: (?:here|now|for free|today))?(?: (?:for|to) .*)?"
+    r"|(?:share|forward|refer) (?:this|us|the \w+|with a friend|[\w ]{0,30} with (?:a friend|friends))[\w ,!]*"
+    r"|(?:was this|did someone) (?:e-?mail )?forward(?:ed)? (?:to you|this)\??.*"
+    r"|how (?:did you like|would you rate|was) (?:today's|this|today’s) (?:issue|newsletter|edition|email|episode)\??.*"
+    r"|how did (?:we|you like it) do\??|how did you like it\??"
+    r"|get the most interesting .* (?:delivered )?in (?:a |one )?free .*(?:e-?mail|newsletter).*"
+    r"|join [\d,.]+(?:k|m| million| thousand)?\+? (?:readers|subscribers|people|others).*"
+    r")[\s.!:→»]*$",
+    re.IGNORECASE,
+)
+#: Jump links ("↓ 3", "⬇ Jump to") and rows of social buttons ("X · LinkedIn · Facebook").
+_JUMP = re.compile(r"^\s*[↓⬇⤵]\s*\S{0,20}\s*$")
+_SOCIAL = re.compile(
+    r"^(?:(?:x|twitter|linkedin|facebook|instagram|threads|bluesky|mastodon|youtube|tiktok|email|"
+    r"e-mail|reddit|whatsapp|share|tweet|post|copy link|link)(?:\s*[·|•,/]\s*|\s+|$)){2,}$",
+    re.IGNORECASE,
+)
+#: A postal address line: a street number and a postcode (US ZIP, UK, EU).
+_ADDRESS = re.compile(
+    r"\b\d{1,5}\s+[\w .'’-]{2,40}\b(?:st|street|ave|avenue|rd|road|blvd|boulevard|lane|ln|way|drive|dr|"
+    r"suite|ste|floor|pmb|place|pl|centre|center|square)\b.{0,80}?"
+    r"(?:\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\b\d{4,5}\s+[A-Z][a-z]+)",
+    re.IGNORECASE,
+)
+_UK_POSTCODE_LINE = re.compile(r",\s*[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\s*,", re.IGNORECASE)
+#: Buttons whose link belongs to the block before them.
+_BUTTON = re.compile(
+    r"^(?:read more|read the full (?:story|article|post)|continue reading|keep reading|full story|"
+    r"read (?:it )?here|read more here|see more|learn more|click here|→|»)[\s.!:→»]*$",
+    re.IGNORECASE,
+)
+
+
+def is_chrome(block: Block) -> bool:
+    """Is ``block`` page furniture rather than part of the issue?"""
+    text = block.text.strip()
+    if not text or len(text) > 300 or block.kind is Kind.HEADING and len(text) > 60:
+        return False
+    if _CHROME_LINES.match(text) or _JUMP.match(text) or _SOCIAL.match(text):
+        return True
+    return len(text) < 200 and (bool(_ADDRESS.search(text)) or bool(_UK_POSTCODE_LINE.search(text)))
+
+
+def is_button(block: Block) -> bool:
+    return bool(_BUTTON.match(block.text.strip()))
+
+
+def split_chrome(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
+    """(content blocks, chrome blocks). A button's links move to the content block before it."""
+    kept: list[Block] = []
+    chrome: list[Block] = []
+    for block in blocks:
+        if is_chrome(block):
+            if block.links and kept and is_button(block):
+                previous = kept[-1]
+                known = {link.url for link in previous.links}
+                previous.links = previous.links + [link for link in block.links if link.url not in known]
+            chrome.append(block)
+            continue
+        kept.append(block)
+    return kept, chrome
