@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from briefing_tui.model import Briefing
+from collections.abc import Iterable
+
+from briefing_tui.model import Briefing, Link
+
+
+def _link_list(links: Iterable[Link]) -> str:
+    return "\n".join(f"- [{link.text}]({link.url})" for link in links)
 
 
 def briefing_markdown(briefing: Briefing) -> str:
@@ -16,6 +22,8 @@ def briefing_markdown(briefing: Briefing) -> str:
     if briefing.url:
         out.append(f"<{briefing.url}>")
     out.extend(briefing.intro)
+    if briefing.intro_links:
+        out.append(_link_list(briefing.intro_links))
     if briefing.headlines:
         out.append("## Headlines")
         out.append("\n".join(f"- {headline}" for headline in briefing.headlines))
@@ -32,7 +40,7 @@ def briefing_markdown(briefing: Briefing) -> str:
             out.append(f"**Bottom line:** {story.bottom_line}")
         out.extend(story.body)
         if story.links:
-            out.append("\n".join(f"- [{link.text}]({link.url})" for link in story.links))
+            out.append(_link_list(story.links))
     if briefing.shortlist:
         out.append("## The Shortlist")
         out.append(
@@ -48,4 +56,6 @@ def briefing_markdown(briefing: Briefing) -> str:
     for section in briefing.sections:
         out.append(f"## {section.title}")
         out.extend(section.body)
+        if section.links:
+            out.append(_link_list(section.links))
     return "\n\n".join(out)

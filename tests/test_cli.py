@@ -465,3 +465,24 @@ def test_a_bad_config_file_is_one_line_and_defaults_are_used(capsys, isolated_di
 
 def test_refresh_with_no_subscriptions(capsys):
     assert ok(capsys, "refresh").startswith("no subscriptions")
+
+
+def test_parse_json_and_export_markdown_keep_section_and_intro_links(capsys):
+    newsletter = ROOT / "tests" / "ui_fixtures" / "orchard_0602.md"
+    parsed = json.loads(ok(capsys, "parse", newsletter, "--json"))
+    assert parsed["intro_links"] == [{"text": "our field log", "url": "https://orchard.example.com/log"}]
+    watch = next(section for section in parsed["sections"] if section["title"] == "What to watch")
+    assert watch["links"] == [
+        {"text": "drawer list", "url": "https://vault.example.org/drawers"},
+        {"text": "draft rules", "url": "https://rail.example.net/draft-rules"},
+    ]
+
+    ok(capsys, "import", newsletter)
+    markdown = ok(capsys, "export", "markdown")
+    intro, _, rest = markdown.partition("## A Seed Vault Passes Its First Audit")
+    assert "- [our field log](https://orchard.example.com/log)" in intro
+    watch_part = rest.partition("## What to watch")[2]
+    assert (
+        "- [drawer list](https://vault.example.org/drawers)\n- [draft rules](https://rail.example.net/draft-rules)"
+        in watch_part
+    )

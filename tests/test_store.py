@@ -194,3 +194,56 @@ def test_deleting_the_cache_dir_loses_no_subscription_or_mark(tmp_path, capsys):
     listed = {entry["id"]: entry["unread_stories"] for entry in json.loads(cli(capsys, "list", "--json")[1])}
     assert listed.pop(issue) == 0
     assert list(listed.values()) == [1, 1]
+
+
+def test_section_and_intro_links_survive_the_cache_file(tmp_path):
+    from briefing_tui.model import Briefing, Link, Section, Story
+    from briefing_tui.store.cache import Cache
+
+    briefing = Briefing(
+        title="The Orchard Dispatch",
+        source="The Orchard Dispatch",
+        date="2026-06-02",
+        intro=("Good morning. The audit notes are on our field log.",),
+        intro_links=(Link("our field log", "https://orchard.example.com/log"),),
+        stories=(
+            Story(id="s-1", title="A seed vault passes its audit", links=(Link("ledger", "https://vault.example.org/ledger"),)),
+        ),
+        sections=(
+            Section(
+                title="What to watch",
+                body=("- The drawer list goes public.", "- A hearing on rail noise rules."),
+                links=(
+                    Link("drawer list", "https://vault.example.org/drawers"),
+                    Link("draft rules", "https://rail.example.net/draft-rules"),
+                ),
+            ),
+            Section(title="Footer", body=("Unsubscribe",)),
+        ),
+    )
+    path = tmp_path / "cache" / "cache.sqlite3"
+    path.parent.mkdir()
+    cache = Cache.open(path)
+    try:
+        with cache.transaction():
+            issue_id, status = cache.store_issue(
+                origin="file", key="orchard", raw="raw text", content_type="text/markdown", hints={}, briefing=briefing
+            )
+        assert status == "new"
+    finally:
+        cache.close()
+    assert path.is_file() and path.stat().st_size > 0
+
+    reopened = Cache.open(path)
+    try:
+        back = reopened.issue(issue_id)
+        assert back == briefing
+        assert back.intro_links == (Link("our field log", "https://orchard.example.com/log"),)
+        assert [link.url for link in back.sections[0].links] == [
+            "https://vault.example.org/drawers",
+            "https://rail.example.net/draft-rules",
+        ]
+        assert back.sections[1].links == ()
+        assert [b for _id, _origin, b in reopened.all_briefings()] == [briefing]
+    finally:
+        reopened.close()

@@ -802,6 +802,87 @@ async def test_o_honours_the_browser_variable(monkeypatch, tmp_path):
     assert log.read_text() == "https://baltic.example.com/repair\n"
 
 
+async def test_o_on_a_named_section_offers_its_links_in_the_picker(monkeypatch):
+    import webbrowser
+
+    from briefing_tui.ui.screens.dialogs import LinkPickerScreen
+    from briefing_tui.ui.widgets.item_list import LinkOption, ParagraphOption
+    from tests.ui_support import UI_FIXTURES, import_files
+
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    import_files(UI_FIXTURES / "orchard_0602.md")
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        reader, _issues, sections, items, _story = parts(app)
+        await pilot.press("tab", "G")  # the last section: "What to watch"
+        await settle(pilot)
+        assert highlighted_id(sections) == "section:0" and items.border_title == "What to watch"
+        assert option_ids(items) == ["para:0", "para:1", "links", "link:0", "link:1"]
+        paragraph = items.get_option_at_index(0)
+        assert isinstance(paragraph, ParagraphOption) and paragraph.paragraph.startswith("- The vault opens")
+        assert [link.url for link in paragraph.links] == [
+            "https://vault.example.org/drawers",
+            "https://rail.example.net/draft-rules",
+        ]
+        text = screen_text(app)
+        assert "Links (o opens)" in text
+        assert "1. drawer list" in text and "https://vault.example.org/drawers" in text
+        assert "2. draft rules" in text and "https://rail.example.net/draft-rules" in text
+
+        # On a paragraph: both links of the section, in the picker.
+        assert highlighted_id(items) == "para:0"
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, LinkPickerScreen)
+        picker = screen_text(app)
+        assert "drawer list" in picker and "https://vault.example.org/drawers" in picker
+        assert "draft rules" in picker and "https://rail.example.net/draft-rules" in picker
+        assert [link.url for link in app.screen.links] == [link.url for link in paragraph.links]
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert app.screen is reader and opened == ["https://rail.example.net/draft-rules"]
+
+        # On a link row: that link, without a picker; Enter opens it too.
+        await pilot.press("tab", "G")
+        await settle(pilot)
+        assert items.has_focus and highlighted_id(items) == "link:1"
+        assert isinstance(items.current_option, LinkOption)
+        await pilot.press("o")
+        await settle(pilot)
+        assert app.screen is reader and opened[-1] == "https://rail.example.net/draft-rules"
+        await pilot.press("k", "enter")
+        await settle(pilot)
+        assert highlighted_id(items) == "link:0" and opened[-1] == "https://vault.example.org/drawers"
+        assert len(opened) == 3 and not app.messages("warning")
+
+
+async def test_o_on_the_intro_opens_its_only_link(monkeypatch):
+    import webbrowser
+
+    from tests.ui_support import UI_FIXTURES, import_files
+
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    import_files(UI_FIXTURES / "orchard_0602.md")
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        reader, _issues, sections, items, _story = parts(app)
+        await pilot.press("tab", "G", "k")
+        await settle(pilot)
+        assert highlighted_id(sections) == "intro" and items.border_title == "Intro"
+        assert option_ids(items) == ["para:0", "links", "link:0"]
+        text = screen_text(app)
+        assert "Good morning." in text and "https://orchard.example.com/log" in text
+        await pilot.press("o")
+        await settle(pilot)
+        assert app.screen is reader
+        assert opened == ["https://orchard.example.com/log"]
+        assert "Opening https://orchard.example.com/log" in app.messages()
+
+
 # -- refresh and feeds -----------------------------------------------------------------------------
 
 

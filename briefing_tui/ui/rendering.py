@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from briefing_tui.library import IssueView, SearchHit
-from briefing_tui.model import Briefing, Story
+from briefing_tui.model import Briefing, Link, Story
 from briefing_tui.text import truncate
 
 #: Longest piece of text shown in one row or paragraph.
@@ -23,6 +23,8 @@ PARAGRAPH_LIMIT = 4000
 TITLE_LIMIT = 300
 #: Paragraphs shown in one story body before the rest is summarised.
 BODY_LIMIT = 200
+#: Link rows shown for the intro or a named section (the link picker still offers every link).
+LINK_LIMIT = 200
 
 SECTION_LABELS = {
     "headlines": "Headlines",
@@ -57,7 +59,7 @@ def section_entries(briefing: Briefing, read: frozenset[str]) -> list[SectionEnt
         ),
         SectionEntry("references", "References", len(briefing.references)),
     ]
-    if briefing.intro:
+    if briefing.intro or briefing.intro_links:
         entries.append(SectionEntry("intro", "Intro", len(briefing.intro)))
     for number, section in enumerate(briefing.sections):
         entries.append(SectionEntry(f"section:{number}", truncate(section.title, 60), len(section.body)))
@@ -189,6 +191,21 @@ def paragraph_row(paragraph: str) -> Table:
     if paragraph.startswith("- "):
         return _row(Text(" •"), Text(truncate(paragraph[2:], PARAGRAPH_LIMIT)))
     return _row(Text(""), Text(truncate(paragraph, PARAGRAPH_LIMIT)))
+
+
+def links_heading() -> Text:
+    """The heading over the link rows of the intro or of a named section."""
+    return Text("Links (o opens)", style="bold underline")
+
+
+def link_row(number: int, link: Link, width: int = 3) -> Table:
+    """One link of the intro or of a named section: its text, then its URL as shortlist rows show theirs."""
+    text = Text(truncate(link.text, TITLE_LIMIT))
+    if link.url not in link.text:
+        if link.text:
+            text.append("\n")
+        text.append(truncate(link.url, 200), style="dim underline")
+    return _row(Text(f"{number}.".rjust(width - 1)), text, width)
 
 
 def search_row(hit: SearchHit) -> Table:

@@ -24,7 +24,7 @@ from briefing_tui.ui.screens.dialogs import AddFeedScreen, LinkPickerScreen
 from briefing_tui.ui.screens.help import HelpScreen
 from briefing_tui.ui.screens.search import SearchJump, SearchScreen
 from briefing_tui.ui.widgets.issue_list import IssueList
-from briefing_tui.ui.widgets.item_list import ItemList
+from briefing_tui.ui.widgets.item_list import ItemList, LinkOption, ParagraphOption
 from briefing_tui.ui.widgets.section_list import SectionList
 from briefing_tui.ui.widgets.story_view import StoryView
 
@@ -274,9 +274,19 @@ class ReaderScreen(Screen):
             for number, ref in enumerate(briefing.references):
                 options.append(Option(rendering.reference_row(ref.publisher, ref.title, ref.url), id=f"ref:{number}"))
         elif key == "intro" or key.startswith("section:"):
-            body = briefing.intro if key == "intro" else briefing.sections[int(key.split(":")[1])].body
+            if key == "intro":
+                body, links = briefing.intro, briefing.intro_links
+            else:
+                section = briefing.sections[int(key.split(":")[1])]
+                body, links = section.body, section.links
             for number, paragraph in enumerate(body[: rendering.BODY_LIMIT]):
-                options.append(Option(rendering.paragraph_row(paragraph), id=f"para:{number}"))
+                options.append(ParagraphOption(rendering.paragraph_row(paragraph), f"para:{number}", paragraph, links))
+            if links:
+                options.append(Option(rendering.links_heading(), id="links", disabled=True))
+                shown = links[: rendering.LINK_LIMIT]
+                width = len(str(len(shown))) + 2
+                for number, link in enumerate(shown):
+                    options.append(LinkOption(rendering.link_row(number + 1, link, width), f"link:{number}", link))
         if not options:
             options.append(Option(Text("Nothing here in this issue.", style="dim italic"), id="none", disabled=True))
         return options
@@ -298,6 +308,8 @@ class ReaderScreen(Screen):
             self.open_story(option_id.split(":", 1)[1])
         elif option_id.startswith(("short:", "ref:")):
             self.action_open_link()
+        elif isinstance(event.option, LinkOption):
+            self.open_url(event.option.link.url)
 
     def action_section(self, key: str) -> None:
         if self.view is not None:
@@ -329,7 +341,7 @@ class ReaderScreen(Screen):
         return self.query_one(StoryView).display
 
     def current_item(self) -> str | None:
-        """Option-style id of the item under the cursor: "story:ID", "short:ID", "ref:N"."""
+        """Option-style id of the item under the cursor: "story:ID", "short:ID", "ref:N", "para:N", "link:N"."""
         if self.story_open:
             story_id = self.query_one(StoryView).story_id
             return f"story:{story_id}" if story_id else None
@@ -482,6 +494,14 @@ class ReaderScreen(Screen):
     def _links_here(self) -> list[Link]:
         if self.view is None:
             return []
+        if not self.story_open:
+            # Rows of the intro or of a named section: a link row opens its link, a paragraph
+            # offers every link of its part.
+            option = self.query_one(ItemList).current_option
+            if isinstance(option, LinkOption):
+                return [option.link]
+            if isinstance(option, ParagraphOption):
+                return list(option.links)
         item = self.current_item() or ""
         kind, _, value = item.partition(":")
         briefing = self.view.briefing

@@ -1,27 +1,52 @@
-"""The rows of the selected section: stories, bullets, bottom lines, shortlist items or references."""
+"""The rows of the selected section: stories, bullets, bottom lines, shortlist items, references,
+or the paragraphs and links of the intro or of a named section."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 
+from rich.console import RenderableType
 from rich.padding import Padding
 from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from briefing_tui.model import Link
+
+
+class ParagraphOption(Option):
+    """A paragraph of the intro or of a named section, with every link of that part."""
+
+    def __init__(self, prompt: RenderableType, id: str, paragraph: str, links: tuple[Link, ...] = ()) -> None:
+        super().__init__(prompt, id=id)
+        self.paragraph = paragraph
+        self.links = links
+
+
+class LinkOption(Option):
+    """One link of the intro or of a named section."""
+
+    def __init__(self, prompt: RenderableType, id: str, link: Link) -> None:
+        super().__init__(prompt, id=id)
+        self.link = link
 
 
 class SpacedOptionList(OptionList):
     """An OptionList with a blank line under every option.
 
     Textual 8.2 draws a bottom padding set on ``.option-list--option`` but leaves it out of the
-    option's height, so the line never shows; the padding is part of the prompt instead.
+    option's height, so the line never shows; the padding is part of the prompt instead. The
+    padded row is a copy of the option given, so an Option subclass keeps its class and what it carries.
     """
 
     def add_options(self, new_options: Iterable) -> SpacedOptionList:
         spaced = []
         for option in new_options:
             if isinstance(option, Option):
-                option = Option(Padding(option.prompt, (0, 0, 1, 0)), id=option.id, disabled=option.disabled)
+                prompt = option.prompt
+                option = copy.copy(option)
+                option._set_prompt(Padding(prompt, (0, 0, 1, 0)))
             spaced.append(option)
         return super().add_options(spaced)
 
@@ -51,11 +76,16 @@ class ItemList(SpacedOptionList):
             self.action_cursor_up()
 
     @property
-    def current_id(self) -> str | None:
+    def current_option(self) -> Option | None:
         index = self.highlighted
         if index is None or not 0 <= index < self.option_count:
             return None
-        return self.get_option_at_index(index).id
+        return self.get_option_at_index(index)
+
+    @property
+    def current_id(self) -> str | None:
+        option = self.current_option
+        return option.id if option is not None else None
 
     def select_id(self, option_id: str) -> bool:
         try:
