@@ -126,11 +126,59 @@ def is_meta(block: Block) -> bool:
     )
 
 
+_TEASER_START = re.compile(r"^(?:plus|also|and)\b[ :,]", re.I)
+#: "#598 — April 24, 2026", "Issue 88 · May 12, 2026": the issue's number and day.
+_ISSUE_LINE = re.compile(r"^(?:#|no\.?\s*|issue\s*#?\s*|edition\s*#?\s*)\d{1,5}\b.{0,60}$", re.I)
+_MASTHEAD_DATE = re.compile(
+    r"^(?P<name>[^\W\d][\w'’&.\- ]{1,60}?)\s*(?:[—–\-|·:,]\s*)?(?P<day>\d{4}[-./]\d{1,2}[-./]\d{1,2}|"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4})\s*(?:edition|issue)?\s*$",
+    re.I,
+)
+
+
+def _masthead(block: Block) -> tuple[str, str] | None:
+    """(publication, ISO day) for a masthead line: a name, then a date and nothing else."""
+    if block.kind is Kind.ITEM or len(block.text) > 90 or not (block.is_heading or block.all_strong or block.level == 0):
+        return None
+    match = _MASTHEAD_DATE.match(block.text)
+    if not match:
+        return None
+    name = match.group("name").strip(" —–-|·:,")
+    day = find_date(match.group("day"))
+    if (
+        not day
+        or not name
+        or len(name.split()) > 6
+        or any(c.isdigit() for c in name)
+        or set(name.lower().split()) & _NOT_NAMES
+    ):
+        return None
+    return name, day
+
+
+#: Words that may stand before a date without naming anything.
+_NOT_NAMES = frozenset("published posted updated sent on at dated date today issue edition week of from by newsletter".split())
+
+
+def _title_from_filename(filename: str | None, source: str | None) -> str | None:
+    """A title of last resort from the file's name ("haskell-weekly_538.md" -> "Haskell Weekly #538")."""
+    if not filename:
+        return None
+    stem = re.sub(r"\.[A-Za-z0-9]{1,9}$", "", filename.replace("\\", "/").rsplit("/", 1)[-1])
+    number = re.search(r"(?<![\d-])(\d{1,5})(?![\d-])", stem)
+    if source and number:
+        return f"{source} #{number.group(1)}"
+    words = re.sub(r"[_\-.]+", " ", stem).strip()
+    return words.title() if words else None
+
+
 class HeaderReader:
-    def __init__(self, blocks: list[Block], hint_title: str | None) -> None:
+    def __init__(self, blocks: list[Block], hint_title: str | None, filename: str | None = None, source: str | None = None) -> None:
         self.blocks = blocks
         self.hint_title = hint_title
+        self.filename = filename
         self.header = Header()
+        self.header.source = source
 
     def read(self) -> tuple[Header, int]:
         """The header and the index of the first block after it."""
@@ -142,6 +190,34 @@ class HeaderReader:
         if not blocks:
             header.title = clean_text(self.hint_title) if self.hint_title else None
             return 0
+        # A masthead ("# TLDR AI 2026-08-20", "Data Is Plural — 2025.05.21 edition") names the
+        # publication and the day; the issue's own headline is the heading under it, if any.
+        for index, block in enumerate(blocks[:8]):
+            masthead = _masthead(block)
+            if masthead is None:
+                continue
+            name, day = masthead
+            header.source = header.source or name
+            header.date = header.date or day
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            for above in blocks[:index]:
+                header.intro.append(above.text)
+            if following is not None and following.is_heading and len(following.text) <= MAX_TITLE:
+                header.title = following.text
+                return index + 2
+            header.title = clean_text(self.hint_title) if self.hint_title else block.text
+            return index + 1
+        # A teaser line above everything ("Plus a deep dive into ...") is intro, not the title.
+        lead = 0
+        while lead < min(len(blocks) - 1, 2) and _TEASER_START.match(blocks[lead].text) and not self.hint_title:
+            header.intro.append(blocks[lead].text)
+            lead += 1
+        if lead and _ISSUE_LINE.match(blocks[lead].text):
+            header.title = blocks[lead].text
+            header.date = header.date or find_date(blocks[lead].text)
+            return lead + 1
+        if lead:
+            blocks = blocks[lead:]
         # A level-1 heading near the top is the title; anything above it is kept in the intro.
         for index, block in enumerate(blocks[:4]):
             if block.is_heading and block.level == 1:
@@ -149,25 +225,29 @@ class HeaderReader:
                     header.date = header.date or _date_part(above.text)[0]
                     header.intro.append(above.text)
                 header.title = block.text
-                return index + 1
+                return lead + index + 1
         hinted = self.hint_title
         first = blocks[0]
         if hinted and (similarity(first.text, hinted) >= 0.8 or norm(hinted) in norm(first.text)):
             if len(first.text) <= MAX_TITLE:
                 header.title = first.text
-                return 1
+                return lead + 1
             header.title = clean_text(hinted)
-            return 0
+            return lead
         if hinted:
             header.title = clean_text(hinted)
-            return 0
+            return lead
         if (first.is_heading or (len(first.text) <= _MAX_META and not _is_prose(first.text))) and (
             first.kind is not Kind.ITEM and label_for(first.text) is None
         ):
             header.title = first.text
-            return 1
+            return lead + 1
+        named = _title_from_filename(self.filename, header.source)
+        if named and _is_prose(first.text):
+            header.title = named
+            return lead
         header.title = truncate(first.text, 80)
-        return 0
+        return lead
 
     def _meta_lines(self, index: int) -> int:
         blocks, header = self.blocks, self.header
@@ -234,6 +314,11 @@ class HeaderReader:
         return True
 
 
-def read_header(blocks: list[Block], hint_title: str | None) -> tuple[Header, int]:
-    """Read the header of ``blocks``: (header, index of the first block of the body)."""
-    return HeaderReader(blocks, hint_title).read()
+def read_header(
+    blocks: list[Block], hint_title: str | None, filename: str | None = None, source: str | None = None
+) -> tuple[Header, int]:
+    """Read the header of ``blocks``: (header, index of the first block of the body).
+
+    ``source`` is the publication's name when already known (it names a title of last resort).
+    """
+    return HeaderReader(blocks, hint_title, filename, source).read()

@@ -765,13 +765,12 @@ class _Builder:
         self.chrome = [b for b in self.chrome if id(b) not in placed]
 
     def build(self) -> Briefing:
-        header, start = read_header(self.blocks, self.hints.title or self.doc_title)
-        self._place_top_chrome(header, start)
-        self.source = (
-            header.source
-            or (clean_text(self.hints.source) or None if self.hints.source else None)
-            or publication_from_text([block.text for block in self.all_blocks[:6] + self.all_blocks[-25:]])
+        known = (clean_text(self.hints.source) or None if self.hints.source else None) or publication_from_text(
+            [block.text for block in self.all_blocks[:6] + self.all_blocks[-25:]]
         )
+        header, start = read_header(self.blocks, self.hints.title or self.doc_title, self.hints.filename, known)
+        self._place_top_chrome(header, start)
+        self.source = header.source or known
         self.prepare(start)
         self.walk()
         story_flags = {pos: self.is_story(chunk) for pos, chunk in enumerate(self.chunks)}
