@@ -166,7 +166,9 @@ def _title_from_filename(filename: str | None, source: str | None) -> str | None
         return None
     stem = re.sub(r"\.[A-Za-z0-9]{1,9}$", "", filename.replace("\\", "/").rsplit("/", 1)[-1])
     number = re.search(r"(?<![\d-])(\d{1,5})(?![\d-])", stem)
-    if source and number:
+    if not number:
+        return None
+    if source:
         return f"{source} #{number.group(1)}"
     words = re.sub(r"[_\-.]+", " ", stem).strip()
     return words.title() if words else None
@@ -193,8 +195,12 @@ class HeaderReader:
         # A masthead ("# TLDR AI 2026-08-20", "Data Is Plural — 2025.05.21 edition") names the
         # publication and the day; the issue's own headline is the heading under it, if any.
         for index, block in enumerate(blocks[:8]):
+            if index and not block.is_heading:
+                continue
             masthead = _masthead(block)
             if masthead is None:
+                if block.is_heading and block.level <= 2:
+                    break
                 continue
             name, day = masthead
             header.source = header.source or name

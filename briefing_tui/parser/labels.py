@@ -38,6 +38,20 @@ LABELS: dict[Label, tuple[str, ...]] = {
         "this week's headlines",
         "in this edition",
         "on the menu",
+        "today's issue",
+        "this issue",
+        "the world today",
+        "here's what happened",
+        "here's what happened today",
+        "here's what happened in ai today",
+        "what's in today's episode",
+        "what's in today's issue",
+        "what's in this issue",
+        "what's in this edition",
+        "today's top headlines",
+        "top headlines",
+        "today at a glance",
+        "at a glance",
     ),
     Label.UNPACKED: (
         "unpacked",
@@ -191,6 +205,13 @@ def label_for(text: str) -> Label | None:
         return found
     if any(key.startswith(prefix) for prefix in HEADLINE_PREFIXES) and len(key.split()) <= 6:
         return Label.HEADLINES
+    # "Elsewhere in the ecosystem", "Quick hits from the week": a label with its scope after it.
+    for joiner in (" in ", " from ", " around ", " across "):
+        if joiner in key:
+            head = key.split(joiner, 1)[0]
+            found = _LOOKUP.get(head)
+            if found is Label.SHORTLIST and len(key.split()) <= 7:
+                return found
     return None
 
 

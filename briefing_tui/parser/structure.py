@@ -57,6 +57,8 @@ class Hints:
 
 
 _LEAD_PREFIX = re.compile(r"^(?P<prefix>[A-Z0-9][\w'’&.\- ]{1,40}?):\s+(?=\S)")
+_INLINE_TOPICS = re.compile(r"^(?P<label>[^:]{3,40}):\s+(?P<rest>\S.{10,600})$", re.S)
+_TOPIC_SPLIT = re.compile(r",\s+(?:and\s+|&\s+)?|;\s+|\s+and\s+(?=[^,]*$)")
 #: How far ahead of a plain line to look for the labels that show it is a story's title.
 _LOOKAHEAD = 8
 
@@ -358,7 +360,7 @@ class _Builder:
         self.headlines = _Headlines(
             [kept[i].text for i in range(self.headline_range[0] + 1, self.headline_range[1])]
             if self.headline_range
-            else []
+            else self._inline_headlines()
         )
         self.briefing_mode = (
             bool(self.lead_prefixes - own)
@@ -386,6 +388,17 @@ class _Builder:
                 if end > index + 1:
                     return index, end
         return None
+
+    def _inline_headlines(self) -> list[str]:
+        """Today's topics written as one sentence under a label ("Today's issue: A, B, and C")."""
+        for block in self.body[:12]:
+            match = _INLINE_TOPICS.match(block.text)
+            if block.kind is Kind.HEADING or not match or label_for(match.group("label")) is not Label.HEADLINES:
+                continue
+            parts = [p.strip(" .;") for p in _TOPIC_SPLIT.split(match.group("rest")) if p.strip(" .;")]
+            if 2 <= len(parts) <= 12 and all(len(p.split()) <= 20 for p in parts):
+                return parts
+        return []
 
     def _signals_follow(self, index: int) -> bool:
         """Does story structure follow the line at ``index`` (a lead or story labels)?"""
