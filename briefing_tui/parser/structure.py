@@ -57,6 +57,8 @@ class Hints:
 
 
 _LEAD_PREFIX = re.compile(r"^(?P<prefix>[A-Z0-9][\w'’&.\- ]{1,40}?):\s+(?=\S)")
+#: A sponsor mark that names no sponsor ("Sponsored Listing", "*Sponsored*", "Ad").
+_SPONSOR_MARK = re.compile(r"^[\W_]*(?:sponsored(?: listing| post| link| content)?|ad|advertisement|promoted|paid)[\W_]*$", re.I)
 _INLINE_TOPICS = re.compile(r"^(?P<label>[^:]{3,40}):\s+(?P<rest>\S.{10,600})$", re.S)
 _TOPIC_SPLIT = re.compile(r",\s+(?:and\s+|&\s+)?|;\s+|\s+and\s+(?=[^,]*$)")
 #: How far ahead of a plain line to look for the labels that show it is a story's title.
@@ -179,6 +181,8 @@ class _Chunk:
     rank: int = 8
     #: The chunk is one entry of a list of linked, bold titles with commentary.
     from_item: bool = False
+    #: How many blocks opening the chunk were read (tags and title), when not the usual count.
+    consumed: int = 0
 
 
 class _Headlines:
@@ -418,6 +422,16 @@ class _Builder:
         kind = self.candidate(block)
         if kind is None:
             return False
+        if (
+            chunk is not None
+            and chunk.blocks
+            and not block.is_heading
+            and block.text.endswith(":")
+            and index + 1 < len(self.body)
+            and self.body[index + 1].kind is Kind.ITEM
+        ):
+            # "Step-by-step:" over a list inside a story is the story's own sub-label.
+            return False
         if self.headlines.matches(block.text):
             return True
         if kind == "soft" and chunk is not None and not chunk.blocks and chunk.title and chunk.rank < 8:
@@ -484,6 +498,15 @@ class _Builder:
                 chunk, region = self._open(block), "chunk"
                 index += 1
                 continue
+            if self._is_sponsor(block) and _SPONSOR_MARK.match(block.text) and region == "shortlist":
+                # "Sponsored Listing" in a list marks the one entry under it, not the rest.
+                if index + 1 < len(body):
+                    marked = self._open(body[index + 1], sponsored=True, kicker=_title_text(block))
+                    marked.title = truncate(body[index + 1].text.split(" - ")[0].split(". ")[0], 100)
+                    marked.blocks.append(body[index + 1])
+                    chunk = None
+                index += 2
+                continue
             if self._is_sponsor(block):
                 chunk, region = self._open(block, sponsored=True), "chunk"
                 expect_title = True
@@ -511,7 +534,7 @@ class _Builder:
                 and not (block.after_break and block.text.endswith(":") and not self.candidate(body[index + 1]))
             ):
                 chunk, region = self._kicker(index), "chunk"
-                index += 1 if chunk.title is None or chunk.group else 2
+                index += chunk.consumed or (1 if chunk.title is None or chunk.group else 2)
                 if chunk.group:
                     self.topic = None
                 elif chunk.title is not None:
@@ -599,6 +622,18 @@ class _Builder:
                 chunk = self._open(block)
                 chunk.group = True
                 return chunk
+            if _is_kicker_text(following) and after is not None and self.candidate(after) is None:
+                # Two tags over a story whose own headline is missing ("LATEST DEVELOPMENTS",
+                # "META", then the lead): both are its kicker.
+                chunk = _Chunk(
+                    title=None,
+                    kicker=f"{_title_text(block)} · {_title_text(following)}",
+                    links=list(block.links) + list(following.links),
+                    rank=_rank(block),
+                    consumed=2,
+                )
+                self.chunks.append(chunk)
+                return chunk
             chunk = self._open(following, kicker=_title_text(block))
             chunk.matched_headline = self.headlines.matches(following.text)
             return chunk
@@ -641,6 +676,11 @@ class _Builder:
             return True
         if not self.briefing_mode:
             return False
+        if chunk.title and _is_topic(chunk.title) and any(
+            b.kind is Kind.PARAGRAPH and len(b.text.split()) >= 15 for b in chunk.blocks
+        ):
+            # A rubric ("COMMUNITY WORKFLOW OF THE DAY") over text of its own is a story.
+            return True
         if any(self.story_label(b) for b in chunk.blocks):
             return True
         if chunk.blocks and self._has_lead_prefix(chunk.blocks[0]):
