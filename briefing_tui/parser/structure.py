@@ -366,11 +366,10 @@ class _Builder:
             if self.headline_range
             else self._inline_headlines()
         )
-        self.briefing_mode = (
-            bool(self.lead_prefixes - own)
-            or self.headline_range is not None
-            or any(self._is_story_signal(block) or self._has_lead_prefix(block) for block in kept)
+        self.signals = bool(self.lead_prefixes - own) or any(
+            self._is_story_signal(block) or self._has_lead_prefix(block) for block in kept
         )
+        self.briefing_mode = self.signals or self.headline_range is not None or bool(self.headlines.texts)
 
     def _find_headlines(self) -> tuple[int, int] | None:
         body = self.body
@@ -672,6 +671,10 @@ class _Builder:
                     [as_line(b) for b in chunk.blocks[:3]],
                 )
             )
+        if chunk.matched_headline and not (chunk.sponsored or chunk.kicker or chunk.linked) and not self.signals:
+            # An essay's table of contents names its parts: long parts with no story signals
+            # anywhere in the issue stay sections.
+            return sum(1 for b in chunk.blocks if b.kind is Kind.PARAGRAPH) <= 4
         if chunk.sponsored or chunk.kicker or chunk.matched_headline or chunk.linked:
             return True
         if not self.briefing_mode:
