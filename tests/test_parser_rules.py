@@ -1,0 +1,728 @@
+"""Behaviour tests for the parser's general rules, one group per stage.
+
+Every document here is a small invented newsletter. Each test checks what a reader would see
+in the parsed Briefing: its title, source and date, its stories, shortlist, headlines, sections
+and intro, and that page furniture and metadata lines never take the place of content.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing_tui.model import Briefing
+from briefing_tui.parser import parse_document
+from briefing_tui.parser.metadata import publication_from_sender
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def parse(text: str, filename: str) -> Briefing:
+    return parse_document(text.encode("utf-8"), filename=filename)
+
+
+def visible_texts(briefing: Briefing) -> list[str]:
+    """Every piece of text a reader can see (ids left out)."""
+    found: list[str] = []
+
+    def walk(value, key=None):
+        if key == "id":
+            return
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                walk(item, name)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(briefing.to_dict())
+    return found
+
+
+def content_texts(briefing: Briefing) -> list[str]:
+    """The places where page chrome must never show: titles, leads, kickers, list entries."""
+    shown = [briefing.title, *briefing.headlines]
+    for story in briefing.stories:
+        shown += [story.title, story.lead or "", story.kicker or ""]
+    shown += [item.text for item in briefing.shortlist]
+    return shown
+
+
+def all_links(briefing: Briefing) -> list[tuple[str, str]]:
+    links = list(briefing.intro_links)
+    for story in briefing.stories:
+        links += story.links
+    for section in briefing.sections:
+        links += section.links
+    pairs = [(link.text, link.url) for link in links]
+    pairs += [(item.text, item.url) for item in briefing.shortlist if item.url]
+    return pairs
+
+
+def section(briefing: Briefing, title: str):
+    found = [s for s in briefing.sections if s.title == title]
+    assert found, f"no section {title!r} in {[s.title for s in briefing.sections]}"
+    return found[0]
+
+
+# -- 1. Metadata stage -----------------------------------------------------------------------------
+
+FRONT_MATTER_ISSUE = """---
+title: "Gadgets get smaller"
+newsletter_name: gmail
+source: the-neuron
+date: "Tue, 27 Jan 2026 07:03:17 +1100"
+fetched_at: 2026-02-01T00:00:00Z
+---
+
+# Gadgets get smaller
+
+Phones shrink again this week, and we look at why the trend is back.
+
+## Tiny phones return
+
+Makers are shipping palm-sized handsets once more, citing demand from commuters.
+"""
+
+
+def test_front_matter_gives_title_and_utc_day_and_ignores_slugs():
+    briefing = parse(FRONT_MATTER_ISSUE, "issue.md")
+    assert briefing.title == "Gadgets get smaller"
+    # 07:03 at +11:00 is still the previous day in UTC; the fetch stamp does not win.
+    assert briefing.date == "2026-01-26"
+    # "gmail" and "the-neuron" are identifiers, not a publication's name.
+    assert briefing.source is None
+    texts = visible_texts(briefing)
+    for fragment in ("newsletter_name", "the-neuron", "gmail", "fetched_at", "07:03:17", "---"):
+        assert not any(fragment in text for text in texts), fragment
+
+
+def test_front_matter_subject_and_named_source_and_published_at():
+    text = """---
+subject: Kettles, ranked
+newsletter_name: Kitchen Letter
+published_at: 2026-03-05T09:30:00Z
+---
+
+Every kettle we tried this winter, from the cheapest to the silliest.
+
+Our favourite boils a litre in ninety seconds and costs less than a dinner.
+"""
+    briefing = parse(text, "kettles.md")
+    assert briefing.title == "Kettles, ranked"
+    assert briefing.source == "Kitchen Letter"
+    assert briefing.date == "2026-03-05"
+    assert not any("published_at" in t or "newsletter_name" in t for t in visible_texts(briefing))
+
+
+@pytest.mark.xfail(strict=True, reason="_utc_date converts RFC 822 stamps to UTC but an ISO 8601 stamp keeps its local day")
+def test_iso_timestamp_with_offset_is_the_utc_day():
+    text = """---
+title: Late edition
+published_at: 2026-03-05T23:30:00-05:00
+---
+
+Every kettle we tried this winter, from the cheapest to the silliest.
+"""
+    # 23:30 at -05:00 is 04:30 on the next day in UTC, as the RFC 822 form of the same rule gives.
+    assert parse(text, "late.md").date == "2026-03-06"
+
+
+def test_fetch_stamp_is_the_date_only_as_a_last_resort():
+    text = """---
+title: Only fetched
+fetched_at: 2026-02-01T10:00:00Z
+---
+
+Some body text about things that happened this week in the world of lamps.
+"""
+    assert parse(text, "issue.md").date == "2026-02-01"
+    dated = text.replace("fetched_at: 2026-02-01T10:00:00Z", "fetched_at: 2026-02-01T10:00:00Z\ndate: 2026-01-20")
+    assert parse(dated, "issue.md").date == "2026-01-20"
+
+
+def test_pelican_header_is_metadata():
+    text = """Title: Gizmo roundup 12
+Date: 2026-08-19
+Category: Newsletter
+
+Hello readers, this week brings three new gadgets and one recall.
+
+## New gadgets
+
+A folding kettle, a pocket projector and a solar lamp arrived.
+"""
+    briefing = parse(text, "gizmo.md")
+    assert briefing.title == "Gizmo roundup 12"
+    assert briefing.date == "2026-08-19"
+    assert briefing.intro[0] == "Hello readers, this week brings three new gadgets and one recall."
+    texts = visible_texts(briefing)
+    for fragment in ("Title:", "Date:", "Category:"):
+        assert not any(fragment in t for t in texts), fragment
+
+
+MAIL_ISSUE = """From: Jane Roe <jane@kettlenews.com>
+**Date:** Tue, 27 Jan 2026 07:03:17 +1100
+Subject: Kettles are back
+
+Good morning. A short note from the kitchen desk today.
+
+## Why everyone is boiling water again
+
+Tea sales are up for the third winter in a row, and stores cannot keep stock.
+"""
+
+
+def test_mail_header_lines_are_metadata_not_text():
+    briefing = parse(MAIL_ISSUE, "mail.md")
+    assert briefing.title == "Kettles are back"
+    assert briefing.date == "2026-01-26"
+    # A person's name at the publication's own domain: the domain names the publication.
+    assert briefing.source == "Kettlenews"
+    assert briefing.intro[0] == "Good morning. A short note from the kitchen desk today."
+    texts = visible_texts(briefing)
+    for fragment in ("From:", "Date:", "Subject:", "jane@kettlenews.com", "Jane Roe", "07:03:17"):
+        assert not any(fragment in t for t in texts), fragment
+
+
+def test_plain_text_mail_header_from_line_names_publication():
+    text = """From: Tyler from Acme <tyler@acme-mail.com>
+Subject: Acme weekly, issue 9
+
+Hello, this week Acme shipped two new anvils and a better rocket skate.
+
+The anvils are heavier than ever and the skates now come with brakes.
+"""
+    briefing = parse(text, "acme.txt")
+    assert briefing.source == "Acme"
+    assert briefing.title == "Acme weekly, issue 9"
+    assert not any("tyler@" in t or "Subject:" in t for t in visible_texts(briefing))
+
+
+def test_from_line_wins_over_archive_newsletter_name():
+    text = """---
+newsletter_name: Wrong Name Weekly
+---
+From: "Casey Doe" <casey@examplenews.com>
+Subject: The news, briefly
+
+Body of the issue goes here with several words about the news of the day.
+"""
+    briefing = parse(text, "casey.md")
+    assert briefing.source == "Examplenews"
+    assert briefing.title == "The news, briefly"
+    assert not any("Wrong Name Weekly" in t for t in visible_texts(briefing))
+
+
+def test_publication_from_sender_shapes():
+    assert publication_from_sender("Tyler from Acme", None) == "Acme"
+    assert publication_from_sender("Casey Doe", "casey@examplenews.com") == "Examplenews"
+    assert publication_from_sender("The Widget", "hi@newsletter.thewidgetdaily.com") == "The Widget"
+
+
+def test_sender_display_name_matching_its_domain_is_the_publication():
+    text = """From: "The Widget" <hi@newsletter.thewidgetdaily.com>
+Subject: Widget things
+
+Body of the issue goes here with several words about widgets and gears.
+"""
+    assert parse(text, "widget.txt").source == "The Widget"
+
+
+# -- 2. Plain-text link targets --------------------------------------------------------------------
+
+TARGETS_ISSUE = """Gizmo Letter
+
+This week we tested the Lumen lamp ( https://gizmo.example/lumen ) and liked it a lot.
+
+The kettle review is up. Read the kettle review (https://gizmo.example/kettle) before you buy one.
+
+Our podcast is back. Listen to episode nine [https://gizmo.example/pod9] on your commute today.
+
+We also wrote about the pocket projector that fits in a jacket
+( https://gizmo.example/projector )
+
+This line was wrapped by the sender 
+and goes on here on the next line.
+"""
+
+
+def test_written_out_targets_become_links_on_the_words_before_them():
+    briefing = parse(TARGETS_ISSUE, "letter.txt")
+    links = dict((url, text) for text, url in all_links(briefing))
+    assert links["https://gizmo.example/lumen"] == "This week we tested the Lumen lamp"
+    assert links["https://gizmo.example/kettle"] == "Read the kettle review"
+    assert links["https://gizmo.example/pod9"] == "Listen to episode nine"
+    assert "This week we tested the Lumen lamp and liked it a lot." in briefing.intro
+    assert "The kettle review is up. Read the kettle review before you buy one." in briefing.intro
+    assert "Our podcast is back. Listen to episode nine on your commute today." in briefing.intro
+    # The URL text itself is gone from every paragraph.
+    assert not any("https://" in t for t in visible_texts(briefing) if not t.startswith("https://"))
+
+
+def test_target_on_a_line_of_its_own_joins_the_words_above():
+    briefing = parse(TARGETS_ISSUE, "letter.txt")
+    links = dict((url, text) for text, url in all_links(briefing))
+    assert links["https://gizmo.example/projector"] == "We also wrote about the pocket projector that fits in a jacket"
+    assert not any("( https://gizmo.example/projector )" in t for t in visible_texts(briefing))
+
+
+def test_line_ending_in_one_space_joins_the_next():
+    briefing = parse(TARGETS_ISSUE, "letter.txt")
+    joined = "This line was wrapped by the sender and goes on here on the next line."
+    texts = visible_texts(briefing)
+    assert joined in texts
+    assert "and goes on here on the next line." not in texts
+
+
+# -- 3. Link digests in plain text -----------------------------------------------------------------
+
+DIGEST_ISSUE = """#41 — March 3, 2026
+
+Welcome to this week's round of tools and releases for gizmo builders.
+
+------
+CODE & TOOLS
+------
+
+* SPROCKET 2.0 ( https://sprocket.example/2 ) — A big release with faster builds and a new plugin system.
+  -- Jane Doe
+
+* GEARBOX CLI ( https://gearbox.example/cli ) — A command line tool for managing your gear collections.
+
+* FAST QUEUES ( https://queues.example/ ) — Job queues that survive restarts without losing any work.
+  -- Acme (SPONSOR)
+
+IN BRIEF:
+
+* Widget 3.1 is out with a fix for the login bug ( https://widget.example/3.1 ).
+* The Cog spec has a new draft ( https://cog.example/draft ) open for comments.
+* BOLT PARSER ( https://bolt.example/ ) — A tiny parser for bolt files, written in one weekend.
+"""
+
+
+def _story(briefing: Briefing, title: str):
+    found = [s for s in briefing.stories if s.title == title]
+    assert found, f"no story {title!r} in {[s.title for s in briefing.stories]}"
+    return found[0]
+
+
+def test_digest_entries_under_a_category_are_stories_with_kicker_and_link():
+    briefing = parse(DIGEST_ISSUE, "digest.txt")
+    sprocket = _story(briefing, "SPROCKET 2.0")
+    assert sprocket.kicker == "CODE & TOOLS"
+    assert sprocket.lead == "A big release with faster builds and a new plugin system."
+    assert [link.url for link in sprocket.links] == ["https://sprocket.example/2"]
+    gearbox = _story(briefing, "GEARBOX CLI")
+    assert gearbox.kicker == "CODE & TOOLS"
+    assert "https://gearbox.example/cli" in [link.url for link in gearbox.links]
+    assert not any("CODE & TOOLS" == s.title for s in briefing.stories)
+
+
+def test_attribution_line_is_never_a_story_title():
+    briefing = parse(DIGEST_ISSUE, "digest.txt")
+    assert not any("Jane Doe" in s.title or "Acme" in s.title for s in briefing.stories)
+    # The attribution is kept with its entry.
+    assert any("Jane Doe" in line for line in _story(briefing, "SPROCKET 2.0").body)
+
+
+def test_sponsor_attribution_marks_the_story_sponsored():
+    briefing = parse(DIGEST_ISSUE, "digest.txt")
+    assert _story(briefing, "FAST QUEUES").sponsored
+    assert not _story(briefing, "SPROCKET 2.0").sponsored
+    assert "FAST QUEUES" not in [s.title for s in briefing.editorial_stories]
+
+
+def test_in_brief_sentences_are_shortlist_and_dashed_entry_is_a_story():
+    briefing = parse(DIGEST_ISSUE, "digest.txt")
+    assert [(item.text, item.url) for item in briefing.shortlist] == [
+        ("Widget 3.1 is out with a fix for the login bug.", "https://widget.example/3.1"),
+        ("The Cog spec has a new draft open for comments.", "https://cog.example/draft"),
+    ]
+    bolt = _story(briefing, "BOLT PARSER")
+    assert bolt.lead == "A tiny parser for bolt files, written in one weekend."
+    assert not any("BOLT PARSER" in item.text for item in briefing.shortlist)
+
+
+# -- 4. Chrome -------------------------------------------------------------------------------------
+
+CHROME_PHRASES = (
+    "View in browser",
+    "View image",
+    "Caption:",
+    "Image source",
+    "Advertise with us",
+    "Want to reach 100,000 readers",
+    "How did you like today's issue",
+    "↓ 3",
+    "X · LinkedIn · Facebook",
+    "548 Market Street",
+    "Read more",
+)
+
+CHROME_MARKDOWN = """[View in browser](https://gizmo.example/web/7)
+
+# Gizmo Daily: lamps and kettles
+
+Good morning. Two gadget stories today, and one recall you should know about.
+
+↓ 3
+
+## Lumen lamp gets brighter
+
+View image: (https://img.gizmo.example/lamp.png)
+
+Caption: The new lamp on a desk.
+
+Image source: Gizmo Labs
+
+The Lumen lamp now puts out twice the light for the same power, its maker said on Monday.
+
+**Why it matters:** Desk lamps have not improved in years.
+
+[Read more](https://gizmo.example/lumen)
+
+## Kettle recall widens
+
+The kettle recall now covers four more models sold since last spring, regulators said.
+
+**Why it matters:** Millions of kitchens have one.
+
+Advertise with us
+
+Want to reach 100,000 readers? Advertise
+
+How did you like today's issue?
+
+X · LinkedIn · Facebook
+
+548 Market Street PMB 1, San Francisco, CA 94104
+"""
+
+CHROME_TEXT = """View in browser
+
+Gizmo Daily
+
+Good morning. Three gadget stories today, and one recall you should know about.
+
+↓ 3
+
+Lumen lamp gets brighter
+
+View image: (https://img.gizmo.example/lamp.png)
+
+Caption: The new lamp on a desk.
+
+Image source: Gizmo Labs
+
+The Lumen lamp now puts out twice the light for the same power, its maker said on Monday.
+
+Read more ( https://gizmo.example/lumen )
+
+Kettle recall widens
+
+The kettle recall now covers four more models sold since last spring, regulators said.
+
+Advertise with us
+
+Want to reach 100,000 readers? Advertise
+
+How did you like today's issue?
+
+X · LinkedIn · Facebook
+
+548 Market Street PMB 1, San Francisco, CA 94104
+"""
+
+
+def _assert_no_chrome_in_content(briefing: Briefing) -> None:
+    for shown in content_texts(briefing):
+        for phrase in CHROME_PHRASES:
+            assert phrase not in shown, f"{phrase!r} shown as content in {shown!r}"
+
+
+def test_chrome_is_never_title_story_or_lead_in_markdown():
+    briefing = parse(CHROME_MARKDOWN, "chrome.md")
+    assert briefing.title == "Gizmo Daily: lamps and kettles"
+    assert [s.title for s in briefing.stories] == ["Lumen lamp gets brighter", "Kettle recall widens"]
+    lamp = briefing.stories[0]
+    assert lamp.lead == "The Lumen lamp now puts out twice the light for the same power, its maker said on Monday."
+    _assert_no_chrome_in_content(briefing)
+
+
+def test_chrome_is_kept_in_footer_or_intro():
+    briefing = parse(CHROME_MARKDOWN, "chrome.md")
+    assert "View in browser" in briefing.intro
+    footer = section(briefing, "Footer")
+    kept = " | ".join(footer.body)
+    for phrase in CHROME_PHRASES[1:-1]:
+        assert phrase in kept, phrase
+    assert "https://img.gizmo.example/lamp.png" in [link.url for link in footer.links]
+
+
+def test_read_more_button_gives_its_link_to_the_story_before_it():
+    briefing = parse(CHROME_MARKDOWN, "chrome.md")
+    lamp, kettle = briefing.stories
+    assert "https://gizmo.example/lumen" in [link.url for link in lamp.links]
+    assert "https://gizmo.example/lumen" not in [link.url for link in kettle.links]
+
+
+def test_chrome_in_plain_text_is_set_apart():
+    briefing = parse(CHROME_TEXT, "chrome.txt")
+    assert briefing.title == "Gizmo Daily"
+    _assert_no_chrome_in_content(briefing)
+    for part in briefing.sections:
+        if part.title != "Footer":
+            assert not any(phrase in part.title for phrase in CHROME_PHRASES)
+    lamp = section(briefing, "Lumen lamp gets brighter")
+    assert lamp.body[0].startswith("The Lumen lamp now puts out")
+    assert "https://gizmo.example/lumen" in [link.url for link in lamp.links]
+    footer = " | ".join(section(briefing, "Footer").body)
+    for phrase in ("↓ 3", "Caption: The new lamp on a desk.", "Advertise with us", "548 Market Street PMB 1"):
+        assert phrase in footer, phrase
+    assert "View in browser" in briefing.intro
+
+
+# -- 5. Header -------------------------------------------------------------------------------------
+
+
+def test_masthead_heading_names_source_and_day_and_gives_way_to_headline():
+    text = """# Widget Weekly 2026-08-20
+
+## Today's real headline
+
+Some text under the headline about widgets and their makers.
+
+## Another thing
+
+More text about another thing entirely, with details.
+"""
+    briefing = parse(text, "w.md")
+    assert briefing.title == "Today's real headline"
+    assert briefing.source == "Widget Weekly"
+    assert briefing.date == "2026-08-20"
+
+
+def test_setext_masthead_with_dotted_date():
+    text = """Widget Weekly — 2025.05.21 edition
+==================================
+
+Hello! This edition has five data sets for you to explore.
+
+Bridges
+-------
+
+A list of every bridge in the county, with its age.
+"""
+    briefing = parse(text, "w.md")
+    assert briefing.source == "Widget Weekly"
+    assert briefing.date == "2025-05-21"
+
+
+def test_teaser_line_above_the_issue_line_is_intro():
+    text = """Plus a deep dive into gears, cogs and sprockets.
+
+#598 — April 24, 2026
+
+Here is the issue body, with a few words about what we found this week.
+
+Another paragraph of the body that goes on about sprockets.
+"""
+    briefing = parse(text, "w.txt")
+    assert briefing.title == "#598 — April 24, 2026"
+    assert briefing.date == "2026-04-24"
+    assert briefing.intro[0] == "Plus a deep dive into gears, cogs and sprockets."
+
+
+def test_prose_opening_gives_way_to_title_from_file_name():
+    text = """Welcome to another issue of Widget Weekly! This week we have news from the widget world. There are new releases. There are talks to watch.
+
+## Releases
+
+Widget 4 came out on Tuesday with a faster core.
+"""
+    briefing = parse(text, "widget-weekly_77.md")
+    assert briefing.source == "Widget Weekly"
+    assert briefing.title == "Widget Weekly #77"
+    assert briefing.intro[0].startswith("Welcome to another issue of Widget Weekly!")
+
+
+# -- 6. Publication from text ----------------------------------------------------------------------
+
+
+def test_welcome_sentence_names_the_publication():
+    text = """Gadget picks for the week
+
+Welcome to Gizmo Notes, a newsletter about gadgets. Today we look at lamps.
+
+The Lumen lamp is bright and cheap, and it ships next month.
+"""
+    assert parse(text, "n.txt").source == "Gizmo Notes"
+
+
+def test_reader_supported_line_in_footer_names_the_publication():
+    text = """Gadget picks for the week
+
+Today we look at lamps and why they matter so much to desk workers.
+
+The Lumen lamp is bright and cheap, and it ships next month.
+
+Gizmo Notes is a reader-supported publication. To get new posts, subscribe.
+"""
+    assert parse(text, "n.txt").source == "Gizmo Notes"
+
+
+def test_web_version_link_names_the_site():
+    text = """[Read the Web Version](https://gizmoweekly.com/issues/5)
+
+# Lamps, kettles and more
+
+The Lumen lamp is bright and cheap, and it ships next month.
+"""
+    briefing = parse(text, "n.md")
+    assert briefing.source == "gizmoweekly"
+    assert briefing.title == "Lamps, kettles and more"
+
+
+# -- 7. Headlines ----------------------------------------------------------------------------------
+
+
+def test_inline_headline_sentence_is_split_into_headlines():
+    text = """Morning Gizmo
+
+Today's issue: A rocket lands, a chip ships, and a court rules.
+
+A rocket lands
+
+The booster came down on the pad after its tenth flight, the company said.
+
+Why it matters: Reuse cuts the cost of launches.
+"""
+    briefing = parse(text, "h.txt")
+    assert briefing.headlines == ("A rocket lands", "a chip ships", "a court rules")
+    assert [s.title for s in briefing.stories] == ["A rocket lands"]
+
+
+def test_world_today_label_makes_bullets_headlines():
+    text = """# Morning Gizmo
+
+The World Today
+
+- Rocket lands on its tenth flight
+- Chip maker ships its new part
+- Court rules on the gadget patent
+
+## Rocket lands on its tenth flight
+
+The booster came down on the pad after its tenth flight, the company said.
+"""
+    briefing = parse(text, "h.md")
+    assert briefing.headlines == (
+        "Rocket lands on its tenth flight",
+        "Chip maker ships its new part",
+        "Court rules on the gadget patent",
+    )
+    assert "The World Today" not in [s.title for s in briefing.stories]
+
+
+def test_heres_what_happened_label_and_scoped_shortlist_label():
+    text = """# Morning Gizmo
+
+Here's what happened
+
+- Rocket lands on its tenth flight
+- Chip maker ships its new part
+
+## Rocket lands on its tenth flight
+
+The booster came down on the pad after its tenth flight, the company said.
+
+## Elsewhere in the ecosystem
+
+- [Sprocket 2.0 released](https://sprocket.example/2) with faster builds.
+- [Cog spec draft](https://cog.example/draft) is open for comments.
+"""
+    briefing = parse(text, "h.md")
+    assert briefing.headlines == ("Rocket lands on its tenth flight", "Chip maker ships its new part")
+    assert [(item.text, item.url) for item in briefing.shortlist] == [
+        ("Sprocket 2.0 released with faster builds.", "https://sprocket.example/2"),
+        ("Cog spec draft is open for comments.", "https://cog.example/draft"),
+    ]
+    assert "Elsewhere in the ecosystem" not in [s.title for s in briefing.sections + briefing.stories]
+
+
+# -- 8. Sections and intro keep their links --------------------------------------------------------
+
+ARTICLE = """# The slow return of the desk lamp
+
+Lamps are selling again, says the [trade group's report](https://lamps.example/report-2026).
+
+## How we got here
+
+For a decade, overhead lighting won. Then people started working from home.
+
+## What to watch
+
+- [The Lumen recall hearing](https://lamps.example/lumen-hearing) next Tuesday
+- [New efficiency rules](https://lamps.example/rules) that start in June
+"""
+
+
+def test_named_section_keeps_its_links():
+    briefing = parse(ARTICLE, "lamps.md")
+    watch = section(briefing, "What to watch")
+    assert [link.url for link in watch.links] == [
+        "https://lamps.example/lumen-hearing",
+        "https://lamps.example/rules",
+    ]
+
+
+def test_intro_paragraph_link_is_in_intro_links():
+    briefing = parse(ARTICLE, "lamps.md")
+    assert briefing.intro == ("Lamps are selling again, says the trade group's report.",)
+    assert [(link.text, link.url) for link in briefing.intro_links] == [
+        ("trade group's report", "https://lamps.example/report-2026")
+    ]
+
+
+def test_cli_json_prints_section_and_intro_links(tmp_path):
+    issue = tmp_path / "lamps.md"
+    issue.write_text(ARTICLE, encoding="utf-8")
+    home = tmp_path / "clihome"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("XDG_", "BRIEFING_TUI_")) and key != "HOME"
+    }
+    env.update(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        BRIEFING_TUI_DATA_DIR=str(home / "data" / "briefing-tui"),
+        BRIEFING_TUI_CACHE_DIR=str(home / "cache" / "briefing-tui"),
+        BRIEFING_TUI_CONFIG_DIR=str(home / "config" / "briefing-tui"),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "briefing_tui", "parse", str(issue), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["intro_links"] == [{"text": "trade group's report", "url": "https://lamps.example/report-2026"}]
+    watch = next(s for s in data["sections"] if s["title"] == "What to watch")
+    assert [link["url"] for link in watch["links"]] == [
+        "https://lamps.example/lumen-hearing",
+        "https://lamps.example/rules",
+    ]
