@@ -122,7 +122,6 @@ Our favourite boils a litre in ninety seconds and costs less than a dinner.
     assert not any("published_at" in t or "newsletter_name" in t for t in visible_texts(briefing))
 
 
-@pytest.mark.xfail(strict=True, reason="_utc_date converts RFC 822 stamps to UTC but an ISO 8601 stamp keeps its local day")
 def test_iso_timestamp_with_offset_is_the_utc_day():
     text = """---
 title: Late edition

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import datetime, timezone
 from email.utils import parseaddr, parsedate_to_datetime
 
 from briefing_tui.parser.dates import find_date, parse_timestamp
@@ -56,7 +56,7 @@ _MAIL_LINE = re.compile(
 _MD_LINK = re.compile(r"^\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]+)\)$")
 
 _TITLE_KEYS = ("title", "subject", "headline", "name")
-_SOURCE_KEYS = ("source", "newsletter_name", "publication", "site_name", "site", "publisher", "newsletter", "feed", "category")
+_SOURCE_KEYS = ("source", "newsletter_name", "publication", "site_name", "site", "publisher", "newsletter", "feed")
 _DATE_KEYS = ("date", "published", "published_at", "pubdate", "sent", "sent_at", "issue_date", "created")
 _FALLBACK_DATE_KEYS = ("fetched_at", "fetched", "ingested", "ingested_at", "scraped_at", "saved_at", "updated", "modified")
 _URL_KEYS = ("url", "canonical_url", "permalink", "link", "source_url", "web_url")
@@ -191,6 +191,13 @@ def _utc_date(value: str) -> str | None:
             moment = moment.astimezone(timezone.utc)
         return moment.date().isoformat()
     except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc)
+        return moment.date().isoformat()
+    except ValueError:
         pass
     return parse_timestamp(value) or find_date(value)
 
