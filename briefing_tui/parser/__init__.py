@@ -13,9 +13,10 @@ from pathlib import PurePath
 from briefing_tui.model import Briefing
 from briefing_tui.parser.dates import parse_timestamp
 from briefing_tui.parser.html_format import html_blocks
+from briefing_tui.parser.markdown_format import markdown_blocks
 from briefing_tui.parser.metadata import Metadata, read_metadata
 from briefing_tui.parser.structure import Hints, build_briefing
-from briefing_tui.parser.text_formats import markdown_blocks, text_blocks
+from briefing_tui.parser.text_formats import text_blocks
 
 
 class ParseError(ValueError):
