@@ -419,7 +419,7 @@ class _BlockReader:
                     data = node.text_content
                     if data:
                         self.buffer.add(data, self.strong > 0)
-            elif tag[0] == "-" or tag[0] == "!":  # a comment or the doctype
+            elif not tag or tag[0] == "-" or tag[0] == "!":  # a comment, the doctype, "<?...>"
                 pass
             else:
                 attributes = node.attributes
