@@ -12,7 +12,8 @@ import re
 from briefing_tui.parser import parse_document
 from briefing_tui.parser.html_format import html_blocks
 from briefing_tui.parser.labels import LABELS
-from briefing_tui.parser.text_formats import markdown_blocks, text_blocks
+from briefing_tui.parser.markdown_format import markdown_blocks
+from briefing_tui.parser.text_formats import text_blocks
 from tests.conftest import FIXTURES
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 
 _MONTHS = {
@@ -61,19 +61,34 @@ def find_date(text: str | None) -> str | None:
     return parse_timestamp(text)
 
 
-def parse_timestamp(text: str | None) -> str | None:
-    """ISO date of an RFC 822 or ISO 8601 timestamp (feed and <time datetime> values)."""
-    if not text:
-        return None
+def _moment(text: str) -> datetime | None:
+    """The instant an RFC 822 or ISO 8601 timestamp names, or None."""
     text = text.strip()
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         pass
     try:
-        return parsedate_to_datetime(text).date().isoformat()
+        return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
+
+
+def parse_timestamp(text: str | None) -> str | None:
+    """ISO date of an RFC 822 or ISO 8601 timestamp (feed and <time datetime> values)."""
+    moment = _moment(text) if text else None
+    return moment.date().isoformat() if moment else None
+
+
+def utc_date(text: str | None) -> str | None:
+    """The UTC day of a timestamp that carries a zone (its own day otherwise), else the first
+    date written in ``text``: e-mail Date headers and archive stamps."""
+    moment = _moment(text) if text else None
+    if moment is None:
+        return find_date(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.date().isoformat()
 
 
 def from_struct_time(value: time.struct_time | None) -> str | None:

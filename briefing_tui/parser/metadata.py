@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from email.utils import parseaddr, parsedate_to_datetime
+from email.utils import parseaddr
 
-from briefing_tui.parser.dates import find_date, parse_timestamp
+from briefing_tui.parser.dates import utc_date
 from briefing_tui.text import clean_text, safe_url
 
 
@@ -111,10 +110,15 @@ def publication_from_sender(name: str | None, address: str | None) -> str | None
 
 
 def _domain_name(address: str | None) -> str | None:
+    """The publication's name in a sender's address ("casey@platformer.news" -> "platformer")."""
     if not address or "@" not in address:
         return None
-    domain = address.rsplit("@", 1)[1].lower().strip(">. ")
-    parts = [p for p in domain.split(".") if p]
+    return _site_name(address.rsplit("@", 1)[1])
+
+
+def _site_name(host: str) -> str | None:
+    """The name in a host ("newsletter.thewidgetdaily.com" -> "thewidgetdaily"); None for mail services."""
+    parts = [p for p in host.lower().strip(">. ").split(".") if p]
     if len(parts) < 2:
         return None
     parts = parts[:-1]  # the top-level domain
@@ -154,9 +158,9 @@ class _Reader:
             meta.sender_name = meta.sender_name or clean_text(name) or None
             meta.sender_address = meta.sender_address or (address if "@" in address else None)
         elif key in _DATE_KEYS:
-            meta.date = meta.date or _utc_date(value)
+            meta.date = meta.date or utc_date(value)
         elif key in _FALLBACK_DATE_KEYS:
-            meta.fallback_date = meta.fallback_date or _utc_date(value)
+            meta.fallback_date = meta.fallback_date or utc_date(value)
         elif key in _URL_KEYS or (key == "source" and link):
             url = safe_url(link.group("url") if link else value)
             if url:
@@ -180,26 +184,6 @@ class _Reader:
         if meta.source:
             meta.source = clean_text(meta.source)[:200] or None
         return meta
-
-
-def _utc_date(value: str) -> str | None:
-    """The ISO date of a timestamp, on the UTC calendar when it carries a zone."""
-    value = value.strip()
-    try:
-        moment = parsedate_to_datetime(value)
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(timezone.utc)
-        return moment.date().isoformat()
-    except (TypeError, ValueError, IndexError):
-        pass
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(timezone.utc)
-        return moment.date().isoformat()
-    except ValueError:
-        pass
-    return parse_timestamp(value) or find_date(value)
 
 
 def read_metadata(text: str) -> tuple[Metadata, str]:
@@ -318,7 +302,7 @@ def publication_from_web_link(urls: list[tuple[str, str]]) -> str | None:
     for text, url in urls:
         if _WEB_VERSION.match(text.strip()):
             host = re.sub(r"^https?://", "", url).split("/", 1)[0].split(":", 1)[0]
-            name = _domain_name("x@" + host)
+            name = _site_name(host)
             if name:
                 return name
     return None

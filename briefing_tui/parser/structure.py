@@ -229,6 +229,8 @@ class _Builder:
         self.footer: list[str] = []
         self.footer_links: list[Link] = []
         self.footer_blocks: list[Block] = []
+        #: Links of chrome lines above the body (they stay in the intro).
+        self.top_chrome_links: list[Link] = []
         self.shortlist_title_open = False
         # Per-block answers, keyed by id(block): the walk asks about the same blocks repeatedly.
         self._labels: dict[int, Label | None] = {}
@@ -869,7 +871,7 @@ class _Builder:
             intro=tuple(header.intro + self.intro_blocks),
             intro_links=unique_links(
                 [link for block in self.blocks[:start] for link in block.links]
-                + getattr(self, "top_chrome_links", [])
+                + self.top_chrome_links
                 + self.intro_links
             ),
             headlines=tuple(self.headlines.texts),

@@ -1,4 +1,4 @@
-"""Reading plain text and Markdown into blocks."""
+"""Reading plain text (and e-mails' text parts) into blocks."""
 
 from __future__ import annotations
 
@@ -7,41 +7,6 @@ import re
 from briefing_tui.model import Link
 from briefing_tui.parser.blocks import Block, Kind, make_block, split_bullet
 from briefing_tui.text import safe_url
-
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
-_REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*[\"')])?\s*$")
-# Inline patterns never let a repeated part run over its own opening character ("[", "(",
-# "<"), so a document full of unbalanced brackets is still read in linear time.
-_URL_PART = r"((?:[^()<>\s]|\([^()<>\s]*\))*)"  # one level of parentheses, as in Wikipedia URLs
-_LINK_TITLE = r"(?:\s+\"[^\"]{0,300}\")?"
-_IMAGE = re.compile(r"!\[([^\[\]]*)\]\(\s*<?" + _URL_PART + ">?" + _LINK_TITLE + r"\s*\)")
-_INLINE_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?" + _URL_PART + ">?" + _LINK_TITLE + r"\s*\)")
-_REF_LINK = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
-_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_STRONG_LABEL = re.compile(r"^\s*(?:\*\*|__)([^*_]+?)(?:(:)\s*(?:\*\*|__)|(?:\*\*|__)\s*(:))\s*")
-_LEAD_STRONG = re.compile(r"^\s*(?:\*\*|__)([^*_\n]{2,300}?)(?:\*\*|__)")
-_ALL_STRONG = re.compile(r"^\s*(?:\*\*|__)([^*_].*?)(?:\*\*|__)\s*$")
-_EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)|(?<=\S)_(?!\w)|~~)")
-_CODE = re.compile(r"`+([^`]*)`+")
-_BLOCKQUOTE = re.compile(r"^\s{0,3}>\s?")
-
-
-def _looks_line_oriented(lines: list[str]) -> bool:
-    """True when paragraphs are one per line: (almost) no blank lines between them."""
-    stripped = [line.strip() for line in lines]
-    while stripped and not stripped[-1]:
-        stripped.pop()
-    non_blank = sum(1 for line in stripped if line)
-    if non_blank < 4:
-        return False
-    blanks = sum(1 for line in stripped if not line) - next(
-        (index for index, line in enumerate(stripped) if line), 0
-    )
-    return blanks < non_blank * 0.15
 
 
 def _wrap_width(lines: list[str]) -> int | None:
@@ -93,31 +58,24 @@ def _continues_target(previous: str, line: str) -> bool:
     )
 
 
-def _hard_break(line: str) -> bool:
-    """A Markdown hard line break: two trailing spaces or a trailing backslash."""
-    return line.endswith(("  ", "\\")) and bool(line.strip())
-
-
 #: A plain-text separator line: "***", "* * *", "-----", "=====", "~~~~", "___".
 _TEXT_RULE = re.compile(r"^\s*(?:([-=*_~#+.·•])\s*)\1(?:\s*\1)+\s*$")
 #: Kind of the marker _group_paragraphs puts where a thematic break was.
 BREAK = "break"
 
 
-def _group_paragraphs(lines: list[str], markdown: bool) -> list[tuple[str, str, int]]:
-    """Group lines into (kind, text, level) tuples, following Markdown's block rules loosely.
+def _group_paragraphs(lines: list[str]) -> list[tuple[str, str, int]]:
+    """Group plain-text lines into (kind, text, level) tuples: paragraphs, items and breaks.
 
-    Markdown joins the lines of a paragraph (CommonMark soft breaks) unless a line ends in a
-    hard break or the next one opens with a bold label ("**Why it matters:**"), as converted
-    e-mails often put one such paragraph per line. Plain text joins lines only when the
-    document is hard-wrapped; otherwise every line is a paragraph of its own.
+    Lines join when the document is hard-wrapped (the next line's first word would not have
+    fitted), when a line ends in one space (format=flowed), after a comma or semicolon, and when a
+    link target ("( https://... )") or the text after it continues them; otherwise every line is
+    a paragraph of its own.
     """
-    width = None if markdown else _wrap_width(lines)
-    line_mode = markdown and _looks_line_oriented(lines)
+    width = _wrap_width(lines)
     out: list[tuple[str, str, int]] = []
     para: list[str] = []
     item: list[str] | None = None
-    in_fence = False
     previous = ""
 
     def flush() -> None:
@@ -131,8 +89,6 @@ def _group_paragraphs(lines: list[str], markdown: bool) -> list[tuple[str, str, 
 
     def joins(line: str) -> bool:
         """Does ``line`` continue the paragraph or item before it?"""
-        if markdown:
-            return not (line_mode or _hard_break(previous) or _STRONG_LABEL.match(line))
         if _TARGET_LINE.match(line) or previous.endswith(" ") and not previous.endswith("  "):
             # "( https://... )" on a line of its own is the target of the words above it; a
             # line ending in one space was broken by the sender's wrapping (format=flowed).
@@ -144,45 +100,17 @@ def _group_paragraphs(lines: list[str], markdown: bool) -> list[tuple[str, str, 
     for raw in lines:
         raw = raw.rstrip("\r")
         line = raw.rstrip()
-        if markdown and _FENCE.match(line):
-            flush()
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            if line.strip():
-                out.append(("para", line.strip(), 0))
-            continue
         if not line.strip():
             flush()
             previous = ""
             continue
-        if markdown:
-            if _REF_DEF.match(line):
-                flush()
-                continue
-            heading = _ATX.match(line)
-            if heading:
-                flush()
-                out.append(("heading", heading.group(2), len(heading.group(1))))
-                continue
-            setext = _SETEXT.match(line)
-            if setext and para and item is None and not line_mode:
-                text = " ".join(para)
-                para = []
-                out.append(("heading", text, 1 if setext.group(1)[0] == "=" else 2))
-                continue
-            if _RULE.match(line):
-                flush()
-                out.append((BREAK, "", 0))
-                continue
-            line = _BLOCKQUOTE.sub("", line)
-        elif _TEXT_RULE.match(line):
+        if _TEXT_RULE.match(line):
             flush()
             out.append((BREAK, "", 0))
             previous = ""
             continue
         is_item, rest = split_bullet(line)
-        if is_item and not markdown and (para or item) and _continues_target(previous, line):
+        if is_item and (para or item) and _continues_target(previous, line):
             is_item = False
         if is_item:
             flush()
@@ -197,37 +125,6 @@ def _group_paragraphs(lines: list[str], markdown: bool) -> list[tuple[str, str, 
         previous = raw.rstrip("\n")
     flush()
     return out
-
-
-def _inline_markdown(
-    text: str, refs: dict[str, str]
-) -> tuple[str, list[Link], str | None, bool, str | None]:
-    """Strip inline Markdown; return (text, links, strong label, whole block bold, leading bold text)."""
-    links: list[Link] = []
-
-    def keep_link(label: str, target: str) -> str:
-        url = safe_url(target)
-        if url:
-            links.append(Link(text=label.strip() or url, url=url))
-        return label
-
-    text = _IMAGE.sub("", text)
-    text = _INLINE_LINK.sub(lambda m: keep_link(m.group(1), m.group(2)), text)
-    text = _REF_LINK.sub(
-        lambda m: keep_link(m.group(1), refs.get((m.group(2) or m.group(1)).lower(), "")), text
-    )
-    text = _AUTOLINK.sub(lambda m: keep_link(m.group(1), m.group(1)), text)
-    text = _HTML_TAG.sub("", text)
-    text = _CODE.sub(lambda m: m.group(1), text)
-    label = None
-    strong = _STRONG_LABEL.match(text)
-    if strong:
-        label = strong.group(1).strip() + ":"
-    all_strong = bool(_ALL_STRONG.match(text)) and "**" not in text.strip()[2:-2]
-    lead = _LEAD_STRONG.match(text)
-    lead_strong = _EMPHASIS.sub("", lead.group(1)).strip() if lead else None
-    text = _EMPHASIS.sub("", text)
-    return text, links, label, all_strong, lead_strong
 
 
 #: A footnote's target at the end of a plain-text e-mail: "[3] https://example.com/story".
@@ -340,7 +237,7 @@ def text_blocks(text: str) -> list[Block]:
     lines, notes = _footnotes(text.split("\n"))
     blocks = []
     after_break = False
-    for kind, raw, _level in _group_paragraphs(lines, markdown=False):
+    for kind, raw, _level in _group_paragraphs(lines):
         if kind == BREAK:
             after_break = True
             continue
@@ -359,38 +256,6 @@ def text_blocks(text: str) -> list[Block]:
         if block is None and found:
             # A target alone on its line ("( https://sponsor.example )") still keeps its link.
             block = make_block(Kind.PARAGRAPH, found[0].url, links=found, after_break=after_break)
-        if block:
-            blocks.append(block)
-            after_break = False
-    return blocks
-
-
-def markdown_blocks(text: str) -> list[Block]:
-    """Blocks of a Markdown document."""
-    lines = text.split("\n")
-    refs = {}
-    for line in lines:
-        match = _REF_DEF.match(line)
-        if match:
-            refs[match.group(1).lower()] = match.group(2)
-    blocks = []
-    after_break = False
-    for kind, raw, level in _group_paragraphs(lines, markdown=True):
-        if kind == BREAK:
-            after_break = True
-            continue
-        plain, links, label, all_strong, lead_strong = _inline_markdown(raw, refs)
-        block_kind = {"heading": Kind.HEADING, "item": Kind.ITEM}.get(kind, Kind.PARAGRAPH)
-        block = make_block(
-            block_kind,
-            plain,
-            level=level,
-            links=links,
-            strong_label=label,
-            all_strong=all_strong,
-            after_break=after_break,
-            lead_strong=lead_strong,
-        )
         if block:
             blocks.append(block)
             after_break = False
