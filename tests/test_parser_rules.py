@@ -725,3 +725,40 @@ def test_cli_json_prints_section_and_intro_links(tmp_path):
         "https://lamps.example/lumen-hearing",
         "https://lamps.example/rules",
     ]
+
+
+LINKED_HEADING_DIGEST = """# Widget Digest 2026-03-02
+
+## Robots fold towels, chips get cheaper
+
+### Launches
+
+[### Foldwise ships its towel robot (3 minute read)](https://foldwise.example.com/ship)
+
+Foldwise started shipping its two-armed robot to hotels after a year of pilots in Oslo.
+
+[### Brise-7 weights are out (2 minute read)](https://brise.example.org/7)
+
+The Paris lab published the weights of its seven-billion-parameter model under a permissive licence.
+
+### Deep Dives
+
+[### Why fabs slip (12 minute read)](https://fabs.example.net/slip)
+
+A long look at why chip plants open years late, from permits to the tools that arrive last.
+"""
+
+
+def test_category_heading_over_linked_headings_is_their_kicker_not_a_section():
+    briefing = parse_document(LINKED_HEADING_DIGEST, filename="widget.md")
+    assert [(s.kicker, s.title) for s in briefing.stories] == [
+        ("Launches", "Foldwise ships its towel robot (3 minute read)"),
+        ("Launches", "Brise-7 weights are out (2 minute read)"),
+        ("Deep Dives", "Why fabs slip (12 minute read)"),
+    ]
+    assert [s.links[0].url for s in briefing.stories] == [
+        "https://foldwise.example.com/ship",
+        "https://brise.example.org/7",
+        "https://fabs.example.net/slip",
+    ]
+    assert not [s.title for s in briefing.sections if s.title in ("Launches", "Deep Dives")]

@@ -796,8 +796,14 @@ class _Builder:
                         used.add(position)
                         group = None
                 continue
-            if group is not None and chunk.rank <= chunks[group].rank < 8:
-                group = None  # a title as high as the group's heading ends the group
+            if (
+                group is not None
+                and chunk.rank <= chunks[group].rank < 8
+                and not (chunk.linked and not chunks[group].linked and chunk.rank == chunks[group].rank)
+            ):
+                # A title as high as the group's heading ends the group; in a link digest the
+                # entries' linked headings stand at the same level as their category's.
+                group = None
             if group is not None and stories.get(position) and (not chunk.kicker or chunk.inherited):
                 if not chunk.sponsored:
                     chunk.kicker = chunks[group].title
