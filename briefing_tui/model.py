@@ -53,9 +53,11 @@ class ShortlistItem:
     id: str
     text: str
     url: str | None = None
+    #: The heading the item stood under ("Quick hits", "Around the web"), when the issue gave one.
+    group: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text, "url": self.url}
+        return {"id": self.id, "text": self.text, "url": self.url, "group": self.group}
 
 
 @dataclass(frozen=True, slots=True)

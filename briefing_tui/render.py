@@ -43,9 +43,18 @@ def briefing_markdown(briefing: Briefing) -> str:
             out.append(_link_list(story.links))
     if briefing.shortlist:
         out.append("## The Shortlist")
-        out.append(
-            "\n".join(f"- [{item.text}]({item.url})" if item.url else f"- {item.text}" for item in briefing.shortlist)
-        )
+        lines: list[str] = []
+        grouped = len({item.group for item in briefing.shortlist}) > 1
+        group: str | None = None
+        for item in briefing.shortlist:
+            if grouped and item.group and item.group != group:
+                if lines:
+                    out.append("\n".join(lines))
+                    lines = []
+                out.append(f"### {item.group}")
+            group = item.group
+            lines.append(f"- [{item.text}]({item.url})" if item.url else f"- {item.text}")
+        out.append("\n".join(lines))
     if briefing.references:
         out.append("## References")
         lines = []

@@ -762,3 +762,97 @@ def test_category_heading_over_linked_headings_is_their_kicker_not_a_section():
         "https://fabs.example.net/slip",
     ]
     assert not [s.title for s in briefing.sections if s.title in ("Launches", "Deep Dives")]
+
+
+# -- 9. Lists of links under a heading are quick items ---------------------------------------------
+
+LINK_LISTS = """# Gearbox Weekly #212
+
+Welcome back. One long story this week and a pile of links.
+
+## The new linker is here
+
+The team behind the Gearbox toolchain shipped its new linker today. It links the largest
+test project in a third of the time and uses half the memory of the old one.
+
+## Cool bits
+
+- [Sprocket 2.0](https://sprocket.example/2) ships incremental builds.
+- Pat Lee wrote about [why her CI got slower](https://pat.example/ci) after the upgrade.
+- [A pipe organ in a spreadsheet](https://organ.example)
+
+## Releases
+
+- [cog 1.4](https://cog.example/1.4)
+- [axle 0.9](https://axle.example/0.9)
+
+## Notes from the editor
+
+I am moving house next week, so the next issue may be late.
+"""
+
+
+def test_heading_over_links_becomes_shortlist_items_under_that_heading():
+    briefing = parse(LINK_LISTS, "gearbox.md")
+    assert [(item.group, item.text, item.url) for item in briefing.shortlist] == [
+        ("Cool bits", "Sprocket 2.0 ships incremental builds.", "https://sprocket.example/2"),
+        ("Cool bits", "Pat Lee wrote about why her CI got slower after the upgrade.", "https://pat.example/ci"),
+        ("Cool bits", "A pipe organ in a spreadsheet", "https://organ.example"),
+        ("Releases", "cog 1.4", "https://cog.example/1.4"),
+        ("Releases", "axle 0.9", "https://axle.example/0.9"),
+    ]
+    # The story (one article, so a named part here) and the editor's note have no list of links.
+    assert [s.title for s in briefing.sections] == ["The new linker is here", "Notes from the editor"]
+
+
+def test_editors_outlook_list_with_links_stays_a_section():
+    briefing = parse(ARTICLE, "lamps.md")
+    assert briefing.shortlist == ()
+    assert [s.title for s in briefing.sections] == ["How we got here", "What to watch"]
+
+
+def test_list_of_essay_points_without_links_stays_a_section():
+    text = """# On slow software
+
+Most programs got slower as computers got faster.
+
+## Why
+
+- Layers of abstraction pile up.
+- Nobody measures the cold start.
+- Every feature ships, none is removed.
+"""
+    briefing = parse(text, "slow.md")
+    assert briefing.shortlist == ()
+    assert section(briefing, "Why").body[0] == "- Layers of abstraction pile up."
+
+
+def test_poll_answers_are_chrome_not_quick_items():
+    text = """# Gearbox Weekly #213
+
+## The linker, one week on
+
+Builds are faster everywhere we looked, and two bugs were fixed in the first week.
+
+### How did you like this issue?
+
+- [😀 Loved it](https://poll.example/1)
+- [🙂 It was fine](https://poll.example/2)
+- [😐 Not for me](https://poll.example/3)
+"""
+    briefing = parse(text, "gearbox213.md")
+    assert briefing.shortlist == ()
+    assert all("Loved it" not in shown for shown in content_texts(briefing))
+    # Kept, not dropped: the answers stand in the footer with the other page furniture.
+    footer = section(briefing, "Footer")
+    assert "- 😀 Loved it" in footer.body
+
+
+def test_markdown_export_writes_the_shortlist_under_its_headings():
+    from briefing_tui.render import briefing_markdown
+
+    markdown = briefing_markdown(parse(LINK_LISTS, "gearbox.md"))
+    shortlist = markdown.partition("## The Shortlist")[2]
+    assert shortlist.index("### Cool bits") < shortlist.index("- [Sprocket 2.0 ships incremental builds.]")
+    assert shortlist.index("- [A pipe organ in a spreadsheet](https://organ.example)") < shortlist.index("### Releases")
+    assert "### Releases\n\n- [cog 1.4](https://cog.example/1.4)\n- [axle 0.9](https://axle.example/0.9)" in shortlist

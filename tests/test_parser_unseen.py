@@ -230,15 +230,17 @@ def test_markdown_digest_of_numbered_bold_links_makes_stories():
     assert atlas.lead == "Developers can query the full crawl for a flat monthly fee. Expect a wave of niche search engines."
     assert rowboat.lead.startswith("Rowboat turns your docs into a support agent in ten minutes.")
     assert [l.url for l in rowboat.links] == ["https://rowboat.example.com/?ref=bits"]
-    # Plain link lists under their own headings stay named sections.
-    assert [(s.title, len(s.body)) for s in briefing.sections] == [
-        ("Sam's picks", 2),
-        ("Tools", 2),
-        ("From the community", 2),
+    # A list of links under its own heading is quick items, filed under that heading; a list
+    # without links and a paragraph stay named sections.
+    assert [(item.group, item.text, item.url) for item in briefing.shortlist] == [
+        (
+            "Sam's picks",
+            "A field guide to evals - the clearest write-up on building your own test sets.",
+            "https://evals.example.com/guide",
+        ),
+        ("Sam's picks", "Why agents loop - a post-mortem of 1,000 failed agent runs.", "https://loops.example.com"),
     ]
-    assert briefing.sections[0].body[0] == (
-        "- A field guide to evals - the clearest write-up on building your own test sets."
-    )
+    assert [(s.title, len(s.body)) for s in briefing.sections] == [("Tools", 2), ("From the community", 2)]
 
 
 # -- Morning Brew-style HTML -----------------------------------------------------------------------
@@ -333,17 +335,17 @@ def test_substack_essay_with_link_sections_and_page_chrome():
     assert [s.title for s in briefing.sections] == [
         "What the amendment does",
         "Who wins",
-        "Governing",
-        "Industry",
         "Talk to me",
         "Footer",
     ]
+    # The one-line briefs with a source link each, under "Governing" and "Industry", are quick items.
+    assert [(item.group, item.text) for item in briefing.shortlist][:3] == [
+        ("Governing", "The FTC finalised its children's privacy rule after two years of comments. (Capitol Wire)"),
+        ("Governing", "A court paused the state's app store age-check law while a challenge proceeds. (Courthouse Daily)"),
+        ("Industry", "Chirper laid off a third of its staff, including most of its safety team. (Bay Ledger)"),
+    ]
+    assert briefing.shortlist[0].url == "https://news.example.com/ftc-kids"
     sections = {s.title: s.body for s in briefing.sections}
-    assert sections["Governing"] == (
-        "- The FTC finalised its children's privacy rule after two years of comments. (Capitol Wire)",
-        "- A court paused the state's app store age-check law while a challenge proceeds. (Courthouse Daily)",
-    )
-    assert sections["Industry"][0] == "- Chirper laid off a third of its staff, including most of its safety team. (Bay Ledger)"
     assert sections["Talk to me"] == ("Send tips, comments and questions: kim@switchboard.example.com.",)
     # Like/Comment/Restack buttons, the copyright and the address are the page's footer.
     assert sections["Footer"] == (

@@ -1377,3 +1377,38 @@ async def test_bindings_outside_the_reader_can_be_rebound_and_are_on_the_help_sc
         for binding_id in ("sections.down", "search.jump", "help.close", "add_feed.cancel", "links.down"):
             assert binding_id in text
         assert "scroll(" not in text  # every row has a description
+
+
+async def test_shortlist_shows_the_headings_its_items_stood_under(tmp_path, monkeypatch):
+    import webbrowser
+
+    from tests.ui_support import import_files
+
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    issue = tmp_path / "gearbox_212.md"
+    issue.write_text(
+        "# Gearbox Weekly #212\n\n## The new linker is here\n\n"
+        "Why it matters: builds of the largest test project take a third of the time.\n\n"
+        "## Cool bits\n\n- [Sprocket 2.0](https://sprocket.example/2) ships incremental builds.\n"
+        "- [A pipe organ in a spreadsheet](https://organ.example)\n\n"
+        "## Releases\n\n- [cog 1.4](https://cog.example/1.4)\n- [axle 0.9](https://axle.example/0.9)\n",
+        encoding="utf-8",
+    )
+    import_files(issue)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _reader, _issues, _sections, items, _story = parts(app)
+        await pilot.press("4")
+        await settle(pilot)
+        ids = option_ids(items)
+        assert [i for i in ids if i.startswith("group:")] == ["group:0", "group:2"]
+        assert [i.split(":")[0] for i in ids] == ["group", "short", "short", "group", "short", "short"]
+        text = screen_text(app)
+        assert text.index("Cool bits") < text.index("Sprocket 2.0") < text.index("Releases") < text.index("cog 1.4")
+        # The headings are not rows: the cursor goes from the last "Cool bits" item to the first release.
+        items.focus()
+        await pilot.press("g", "j", "j", "o")
+        await settle(pilot)
+        assert opened == ["https://cog.example/1.4"]

@@ -40,6 +40,14 @@ _CHROME_LINES = re.compile(
     r")[\s.!:→»]*$",
     re.IGNORECASE,
 )
+#: A reader poll's question: the short linked answers under it are buttons too.
+_POLL = re.compile(
+    r"^(?:how (?:did you like|would you rate|was|did we do)|what did you think|rate (?:this|today)|"
+    r"did you (?:like|enjoy))\b.{0,60}\??$",
+    re.IGNORECASE,
+)
+#: Longest poll answer, in words ("😀 I loved it. It was insightful").
+_POLL_ANSWER_WORDS = 8
 #: Jump links ("↓ 3", "⬇ Jump to") and rows of social buttons ("X · LinkedIn · Facebook").
 _JUMP = re.compile(r"^\s*[↓⬇⤵]\s*\S{0,20}\s*$")
 _SOCIAL = re.compile(
@@ -73,6 +81,16 @@ def is_chrome(block: Block) -> bool:
     return len(text) < 200 and (bool(_ADDRESS.search(text)) or bool(_UK_POSTCODE_LINE.search(text)))
 
 
+def _is_poll_answer(block: Block) -> bool:
+    """A poll's answer: one short line that is all link ("🙂 Interesting enough")."""
+    text = block.text.strip()
+    return (
+        len(block.links) == 1
+        and len(text.split()) <= _POLL_ANSWER_WORDS
+        and len(block.links[0].text) >= len(text) * 0.8
+    )
+
+
 def is_button(block: Block) -> bool:
     return bool(_BUTTON.match(block.text.strip()))
 
@@ -81,7 +99,12 @@ def split_chrome(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
     """(content blocks, chrome blocks). A button's links move to the content block before it."""
     kept: list[Block] = []
     chrome: list[Block] = []
+    poll = False
     for block in blocks:
+        if poll and _is_poll_answer(block):
+            chrome.append(block)
+            continue
+        poll = bool(_POLL.match(block.text.strip()))
         if is_chrome(block):
             if block.links and kept and is_button(block):
                 previous = kept[-1]

@@ -51,15 +51,17 @@ def unique_links(links: list[Link]) -> tuple[Link, ...]:
     return tuple(found.values())
 
 
-def shortlist_items(blocks: list[Block]) -> tuple[ShortlistItem, ...]:
+def shortlist_items(entries: list[tuple[Block, str | None]]) -> tuple[ShortlistItem, ...]:
+    """Shortlist items from (block, heading it stood under) pairs, in page order."""
     make_id = IdMaker("q")
     return tuple(
         ShortlistItem(
             id=make_id(first_words(block.text, 20)),
             text=block.text,
             url=block.links[0].url if block.links else None,
+            group=group,
         )
-        for block in blocks
+        for block, group in entries
     )
 
 

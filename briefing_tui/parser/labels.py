@@ -142,6 +142,24 @@ LABELS: dict[Label, tuple[str, ...]] = {
     ),
 }
 
+#: Headings of an editor's forward look: their bullets are the editor's own notes (often with a
+#: link each), a named section, never a list of quick links.
+OUTLOOK_TITLES: frozenset[str] = frozenset(
+    (
+        "what to watch",
+        "what we're watching",
+        "what i'm watching",
+        "worth watching",
+        "looking ahead",
+        "the week ahead",
+        "week ahead",
+        "what's next",
+        "what comes next",
+        "coming up",
+        "on the calendar",
+    )
+)
+
 #: Prefixes that introduce the headline list of "In today's <Publication>:" style.
 HEADLINE_PREFIXES: tuple[str, ...] = ("in today's ", "in todays ", "in today’s ", "today in ")
 

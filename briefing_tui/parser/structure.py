@@ -32,6 +32,7 @@ from briefing_tui.parser.labels import (
     CHROME_PATTERN,
     CREDIT_PATTERN,
     FOOTER_PATTERN,
+    OUTLOOK_TITLES,
     SPONSOR_PATTERN,
     SPONSOR_SUFFIX,
     Label,
@@ -164,6 +165,33 @@ def _is_linked(block: Block) -> bool:
     return covered >= len(block.text) * 0.6
 
 
+_SHORTLIST_NAMES = frozenset(("shortlist", "the shortlist"))
+#: Longest list entry (in words) that still reads as a quick item rather than a story's text.
+_QUICK_ITEM_WORDS = 80
+
+
+def _link_entries(blocks: list[Block]) -> list[Block]:
+    """The entries of a list of links under a heading, or [] when the blocks are not one.
+
+    Link digests and e-mail newsletters end with lists like "Cool Bits", "Around the Horn",
+    "Stuff I shipped": each entry is one linked line or sentence with no headline of its own.
+    A list qualifies when at least two thirds of its entries carry a link and none runs long;
+    without list markup, every paragraph must be a short line that is mostly one link.
+    """
+    items = [block for block in blocks if block.kind is Kind.ITEM]
+    if len(items) >= 2:
+        linked = sum(1 for block in items if block.links)
+        if linked >= 2 and linked * 3 >= len(items) * 2 and all(
+            len(block.text.split()) <= _QUICK_ITEM_WORDS for block in items
+        ):
+            return items
+        return []
+    paragraphs = [block for block in blocks if block.kind is Kind.PARAGRAPH]
+    if len(paragraphs) >= 2 and all(_is_linked(block) and len(block.text.split()) <= 20 for block in paragraphs):
+        return paragraphs
+    return []
+
+
 @dataclass
 class _Chunk:
     title: str | None
@@ -224,7 +252,9 @@ class _Builder:
         self.doc_title = doc_title
         self.doc_date = doc_date
         self.chunks: list[_Chunk] = []
-        self.shortlist: list[Block] = []
+        #: Shortlist entries: (position in the body, block, heading it stood under).
+        self.shortlist: list[tuple[int, Block, str | None]] = []
+        self.shortlist_group: str | None = None
         self.references: list[Block] = []
         self.footer: list[str] = []
         self.footer_links: list[Link] = []
@@ -482,6 +512,9 @@ class _Builder:
             label = self.bare_label(block)
             if label in (Label.SHORTLIST, Label.REFERENCES, Label.HEADLINES):
                 region, chunk, self.topic = label.value, None, None
+                name = _title_text(block).rstrip(":").strip()
+                # "The Shortlist" names the part itself; "Quick hits", "Around the web" name a group.
+                self.shortlist_group = None if normalise_label(name) in _SHORTLIST_NAMES else name or None
                 index += 1
                 continue
             if chunk is not None and expect_title:
@@ -576,7 +609,7 @@ class _Builder:
             if region == "chunk" and chunk is not None:
                 chunk.blocks.append(block)
             elif region == "shortlist":
-                self._add_shortlist(block)
+                self._add_shortlist(index, block)
             elif region == "references":
                 self.references.append(block)
             else:
@@ -642,13 +675,12 @@ class _Builder:
         self.chunks.append(chunk)
         return chunk
 
-    def _add_shortlist(self, block: Block) -> None:
+    def _add_shortlist(self, index: int, block: Block) -> None:
         """A shortlist item; a bold or linked item title absorbs the description under it."""
         if self.shortlist_title_open and block.kind is Kind.PARAGRAPH and not self.candidate(block):
-            previous = self.shortlist[-1]
-            self.shortlist[-1] = Block(
-                Kind.PARAGRAPH, f"{previous.text} — {block.text}", links=previous.links + block.links
-            )
+            at, previous, group = self.shortlist[-1]
+            merged = Block(Kind.PARAGRAPH, f"{previous.text} — {block.text}", links=previous.links + block.links)
+            self.shortlist[-1] = (at, merged, group)
             self.shortlist_title_open = False
             return
         self.shortlist_title_open = (
@@ -656,7 +688,7 @@ class _Builder:
             and title_like(block.text)
             and (block.all_strong or (_is_linked(block) and block.links[0].text != block.links[0].url))
         )
-        self.shortlist.append(block)
+        self.shortlist.append((index, block, self.shortlist_group))
 
     # -- output --------------------------------------------------------------------------------
     def is_story(self, chunk: _Chunk) -> bool:
@@ -842,19 +874,31 @@ class _Builder:
         stories: list[Story] = []
         sections: list[Section] = []
         make_id = IdMaker("s")
+        at = {id(block): index for index, block in enumerate(self.body)}
         for position, chunk in enumerate(self.chunks):
             if chunk.group and position in used_groups:
                 continue
             if not chunk.group and story_flags[position]:
                 stories.append(self.story(chunk, make_id))
+                continue
+            name = chunk.title or chunk.kicker or "Untitled"
+            entries = [] if normalise_label(name) in OUTLOOK_TITLES else _link_entries(chunk.blocks)
+            if entries:
+                # A heading over a list of links ("Cool Bits", "Around the web"): quick items.
+                self.shortlist.extend((at.get(id(block), 0), block, name) for block in entries)
+                taken = {id(block) for block in entries}
+                rest = [block for block in chunk.blocks if id(block) not in taken]
+                if not rest:
+                    continue
             else:
-                sections.append(
-                    Section(
-                        title=chunk.title or chunk.kicker or "Untitled",
-                        body=tuple(as_line(b) for b in chunk.blocks),
-                        links=unique_links(chunk.links + [link for b in chunk.blocks for link in b.links]),
-                    )
+                rest = chunk.blocks
+            sections.append(
+                Section(
+                    title=name,
+                    body=tuple(as_line(b) for b in rest),
+                    links=unique_links(chunk.links + [link for b in rest for link in b.links]),
                 )
+            )
         if self.chrome:
             # Chrome and footer lines together, in the order the page shows them.
             wanted = {id(block) for block in self.chrome} | {id(block) for block in self.footer_blocks}
@@ -882,7 +926,7 @@ class _Builder:
             ),
             headlines=tuple(self.headlines.texts),
             stories=tuple(stories),
-            shortlist=shortlist_items(self.shortlist),
+            shortlist=shortlist_items([(block, group) for _, block, group in sorted(self.shortlist, key=lambda e: e[0])]),
             references=tuple(reference(block) for block in self.references),
             sections=tuple(sections),
         )

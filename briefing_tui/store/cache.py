@@ -22,7 +22,7 @@ from briefing_tui.store.snippets import Highlighter
 _FTS_TEXT_COLUMNS = ("headlines", "lead", "unpacked", "bottom_line", "body", "shortlist", "refs")
 
 #: Bump when the parser changes in a way worth re-parsing stored entries for.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
 _MIGRATIONS = (
     """

@@ -193,6 +193,11 @@ def paragraph_row(paragraph: str) -> Table:
     return _row(Text(""), Text(truncate(paragraph, PARAGRAPH_LIMIT)))
 
 
+def group_heading(name: str) -> Text:
+    """The heading a run of shortlist items stood under in the issue ("Quick hits")."""
+    return Text(truncate(name, TITLE_LIMIT), style="bold underline")
+
+
 def links_heading() -> Text:
     """The heading over the link rows of the intro or of a named section."""
     return Text("Links (o opens)", style="bold underline")

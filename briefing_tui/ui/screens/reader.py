@@ -266,7 +266,13 @@ class ReaderScreen(Screen):
                         Option(rendering.bottom_line_row(story, story.id in read, story.id in starred), id=f"story:{story.id}")
                     )
         elif key == "shortlist":
-            for item in briefing.shortlist:
+            # Headings only where the issue split its quick items under several ("Tools", "Reads").
+            grouped = len({item.group for item in briefing.shortlist}) > 1
+            group: str | None = None
+            for number, item in enumerate(briefing.shortlist):
+                if grouped and item.group and item.group != group:
+                    options.append(Option(rendering.group_heading(item.group), id=f"group:{number}", disabled=True))
+                group = item.group
                 options.append(
                     Option(rendering.shortlist_row(item.text, item.url, item.id in read, item.id in starred), id=f"short:{item.id}")
                 )
