@@ -856,3 +856,86 @@ def test_markdown_export_writes_the_shortlist_under_its_headings():
     assert shortlist.index("### Cool bits") < shortlist.index("- [Sprocket 2.0 ships incremental builds.]")
     assert shortlist.index("- [A pipe organ in a spreadsheet](https://organ.example)") < shortlist.index("### Releases")
     assert "### Releases\n\n- [cog 1.4](https://cog.example/1.4)\n- [axle 0.9](https://axle.example/0.9)" in shortlist
+
+
+# -- 10. Link digests without bold titles ----------------------------------------------------------
+
+def test_linked_entries_with_their_blurb_under_them_are_stories_under_the_heading():
+    text = """# Lambda Letter #77
+
+## Featured
+
+- [Parser combinators, again](https://blog.example/parsers) by Ana Ruiz
+
+  A fresh look at error messages in parser combinator libraries.
+
+- [ghc-lite 0.3 released](https://forum.example/ghc-lite) by tomo
+
+  Smaller binaries and a faster linker for small projects.
+
+## Call for participation
+
+- [wire-types: extend path extraction](https://code.example/wire/issues/36)
+"""
+    briefing = parse(text, "lambda.md")
+    assert [(s.kicker, s.title, s.lead) for s in briefing.stories] == [
+        ("Featured", "Parser combinators, again by Ana Ruiz", "A fresh look at error messages in parser combinator libraries."),
+        ("Featured", "ghc-lite 0.3 released by tomo", "Smaller binaries and a faster linker for small projects."),
+    ]
+    assert [l.url for l in briefing.stories[1].links] == ["https://forum.example/ghc-lite"]
+    assert [(item.group, item.text, item.url) for item in briefing.shortlist] == [
+        ("Call for participation", "wire-types: extend path extraction", "https://code.example/wire/issues/36")
+    ]
+
+
+def test_one_list_entry_followed_by_a_paragraph_is_not_a_story():
+    text = """# Notes on build caches
+
+Three tools I tried this month:
+
+- [cachet](https://cachet.example)
+
+I liked it, but the setup took an afternoon and the docs are thin.
+"""
+    briefing = parse(text, "notes.md")
+    assert briefing.stories == ()
+
+
+DIGEST_HTML = """<html><body>
+<p>#88 — May 5, 2026 · <a href="https://pipeweekly.example/issues/88">Read on the Web</a></p>
+<p>Pipe Weekly</p>
+<p><a href="https://pipeweekly.example/link/1">Streams 4.0 Released</a> — The stream library drops its
+last legacy API and gets twice as fast on small chunks.</p>
+<p>Jo Park</p>
+<p><a href="https://pipeweekly.example/link/2">Ship Logs to Anywhere in Minutes</a> — LogPort collects,
+filters and ships logs from every service you run.</p>
+<p>LogPort sponsor</p>
+<p>💼 Jobs</p>
+<p><a href="https://pipeweekly.example/link/3">Senior Stream Engineer (Remote)</a> — Join a small team
+building the fastest pipes on the web.</p>
+<p>Conduit Inc</p>
+<p>🔧 Code &amp; Tools</p>
+<p><a href="https://pipeweekly.example/link/4">tee-js: Split a Stream in Two</a> — A tiny helper that
+does one thing well.</p>
+<p>SMALLCO</p>
+<p><a href="https://pipeweekly.example/link/5">drain 2.1: Wait for Streams to Finish</a> — Now with
+timeouts and cancellation.</p>
+</body></html>"""
+
+
+def test_html_digest_with_plain_linked_titles_bylines_and_paid_entries():
+    briefing = parse(DIGEST_HTML, "pipe.html")
+    # The issue line without its "Read on the Web" button; the masthead spelled as printed.
+    assert briefing.title == "#88 — May 5, 2026"
+    assert briefing.source == "Pipe Weekly"
+    assert briefing.date == "2026-05-05"
+    assert [(s.kicker, s.title, s.sponsored) for s in briefing.stories] == [
+        (None, "Streams 4.0 Released", False),
+        (None, "Ship Logs to Anywhere in Minutes", True),  # "LogPort sponsor" under it
+        ("💼 Jobs", "Senior Stream Engineer (Remote)", True),  # a job listing is paid for
+        ("🔧 Code & Tools", "tee-js: Split a Stream in Two", False),
+        # "SMALLCO" under the entry before is that entry's byline, not a new category.
+        ("🔧 Code & Tools", "drain 2.1: Wait for Streams to Finish", False),
+    ]
+    assert briefing.stories[0].lead.startswith("The stream library drops its last legacy API")
+    assert briefing.stories[0].body == ("Jo Park",)

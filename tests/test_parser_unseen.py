@@ -219,8 +219,13 @@ def test_markdown_digest_of_numbered_bold_links_makes_stories():
         ("What's happening in AI?", "Pico-1 runs on a smartwatch", False),
         ("What's happening in AI?", "Atlas Search opens its index", False),
         (None, "Together with Rowboat", True),
+        ("Sam's picks", "A field guide to evals", False),
+        ("Sam's picks", "Why agents loop", False),
     ]
-    wallet, pico, atlas, rowboat = briefing.stories
+    wallet, pico, atlas, rowboat, guide, _loop = briefing.stories
+    # A linked title with a dash and a blurb is a link digest's story, bold or not.
+    assert guide.lead == "the clearest write-up on building your own test sets."
+    assert [l.url for l in guide.links] == ["https://evals.example.com/guide"]
     assert wallet.lead == (
         "Agents can now hold a prepaid balance and pay for APIs on their own. The spending caps are "
         "per task, which is the part I like."
@@ -230,16 +235,8 @@ def test_markdown_digest_of_numbered_bold_links_makes_stories():
     assert atlas.lead == "Developers can query the full crawl for a flat monthly fee. Expect a wave of niche search engines."
     assert rowboat.lead.startswith("Rowboat turns your docs into a support agent in ten minutes.")
     assert [l.url for l in rowboat.links] == ["https://rowboat.example.com/?ref=bits"]
-    # A list of links under its own heading is quick items, filed under that heading; a list
-    # without links and a paragraph stay named sections.
-    assert [(item.group, item.text, item.url) for item in briefing.shortlist] == [
-        (
-            "Sam's picks",
-            "A field guide to evals - the clearest write-up on building your own test sets.",
-            "https://evals.example.com/guide",
-        ),
-        ("Sam's picks", "Why agents loop - a post-mortem of 1,000 failed agent runs.", "https://loops.example.com"),
-    ]
+    # A list without links and a paragraph stay named sections.
+    assert briefing.shortlist == ()
     assert [(s.title, len(s.body)) for s in briefing.sections] == [("Tools", 2), ("From the community", 2)]
 
 

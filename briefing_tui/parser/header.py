@@ -174,6 +174,23 @@ def _title_from_filename(filename: str | None, source: str | None) -> str | None
     return words.title() if words else None
 
 
+_SEGMENT_SEPARATOR = re.compile(r"\s+[·|•]\s+")
+
+
+def _without_chrome(title: str) -> str:
+    """A title line without the buttons printed beside it ("#457 — October 4, 2019 · Read on the Web")."""
+    from briefing_tui.parser.chrome import is_chrome
+
+    parts = _SEGMENT_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    kept = [part for part in parts if not is_chrome(Block(Kind.PARAGRAPH, part))]
+    if not kept or len(kept) == len(parts):
+        return title
+    separators = _SEGMENT_SEPARATOR.findall(title)
+    return separators[0].join(kept) if separators else " ".join(kept)
+
+
 class HeaderReader:
     def __init__(self, blocks: list[Block], hint_title: str | None, filename: str | None = None, source: str | None = None) -> None:
         self.blocks = blocks
@@ -185,6 +202,8 @@ class HeaderReader:
     def read(self) -> tuple[Header, int]:
         """The header and the index of the first block after it."""
         start = self._title()
+        if self.header.title:
+            self.header.title = _without_chrome(self.header.title)
         return self.header, self._meta_lines(start)
 
     def _title(self) -> int:

@@ -174,6 +174,15 @@ SPONSOR_PATTERN = re.compile(
 #: A title marked as paid for, as link digests do ("Stop writing retry logic (Sponsor)").
 SPONSOR_SUFFIX = re.compile(r"\((?:sponsor(?:ed)?|partner|ad|advertisement|promoted)\)\s*$", re.IGNORECASE)
 
+#: A short credit line under a link digest's entry that names who paid for it ("Tanker sponsor").
+SPONSOR_BYLINE = re.compile(r"^[^\n]{1,50}?\s(?:sponsor|sponsored|partner)$", re.IGNORECASE)
+
+#: Headings over paid listings: what stands under them is advertising, not news.
+CLASSIFIED_TITLES: frozenset[str] = frozenset(
+    ("jobs", "job listings", "job board", "jobs board", "classifieds", "classified ads", "careers", "hiring",
+     "we're hiring", "featured jobs", "job openings")
+)
+
 #: Teaser line in a briefing's header ("PLUS: ...").
 TEASER_PATTERN = re.compile(r"^(?:plus|also inside|also in this issue)\s*:\s*\S", re.IGNORECASE)
 

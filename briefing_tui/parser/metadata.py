@@ -297,6 +297,15 @@ def publication_from_text(texts: list[str]) -> str | None:
     return None
 
 
+def printed_site_name(name: str, lines: list[str]) -> str | None:
+    """The site's name as the page prints it: "JavaScript Weekly" for "javascriptweekly"."""
+    key = name.lower()
+    for line in lines:
+        if len(line) <= 60 and re.sub(r"[\W_]+", "", line).lower() == key:
+            return line.strip()
+    return None
+
+
 def publication_from_web_link(urls: list[tuple[str, str]]) -> str | None:
     """The site name behind a "Read the Web Version" link (text, url): "golangweekly"."""
     for text, url in urls:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from briefing_tui.model import Briefing, Link, Section, Story
 from briefing_tui.parser.blocks import Block, Kind, fold_ornaments
 from briefing_tui.parser.chrome import split_chrome
-from briefing_tui.parser.metadata import publication_from_text, publication_from_web_link
+from briefing_tui.parser.metadata import printed_site_name, publication_from_text, publication_from_web_link
 from briefing_tui.parser.dates import find_date
 from briefing_tui.parser.header import Header, norm, read_header, similarity, tokens
 from briefing_tui.parser.items import (
@@ -30,9 +30,11 @@ from briefing_tui.parser.items import (
 )
 from briefing_tui.parser.labels import (
     CHROME_PATTERN,
+    CLASSIFIED_TITLES,
     CREDIT_PATTERN,
     FOOTER_PATTERN,
     OUTLOOK_TITLES,
+    SPONSOR_BYLINE,
     SPONSOR_PATTERN,
     SPONSOR_SUFFIX,
     Label,
@@ -88,6 +90,12 @@ def title_like(text: str) -> bool:
     return not (first[0].islower() and not any(c.isupper() for c in first))
 
 
+def _icon_led(text: str) -> bool:
+    """Does ``text`` open with an icon ("💻 Jobs", "🔧 Code & Tools")?"""
+    text = text.lstrip()
+    return bool(text) and ord(text[0]) >= 0x2190 and not text[0].isalnum()
+
+
 def _is_kicker_text(block: Block) -> bool:
     """A topic tag: "CHIPS", "AI & POLICY", any short level 5-6 heading, or a short line ending
     in a colon right after a thematic break ("***", "Tech Tales:")."""
@@ -102,6 +110,7 @@ def _is_kicker_text(block: Block) -> bool:
     upper = bool(letters) and all(c.isupper() for c in letters)
     return (
         upper
+        or (_icon_led(text) and not block.is_heading)
         or (block.is_heading and block.level >= 5)
         or (block.after_break and not block.is_heading and text.endswith(":") and len(text) > 1)
     )
@@ -119,14 +128,22 @@ def _item_story(block: Block) -> tuple[str, str, bool] | None:
     A huge release"), as link digests write stories. ``dashed``: a dash parts title and text,
     which marks the entry as a story even alone."""
     title = block.lead_strong
+    plain = False
+    if not title and block.links and block.text.startswith(block.links[0].text):
+        # A linked title with no bold ("<a>Preact X</a> — Two years in the making ..."): only a
+        # dash tells it from a sentence whose subject is linked ("[IBM] committed $10B ...").
+        title, plain = block.links[0].text, True
     if block.kind is Kind.HEADING or not title or not block.links or not block.text.startswith(title):
         return None
     after = block.text[len(title) :]
     dashed = bool(_DASH_SEPARATOR.match(after))
-    if block.kind is not Kind.ITEM and not dashed:
+    if (block.kind is not Kind.ITEM or plain) and not dashed:
         return None
     title = title.rstrip(" :-–—")
-    if not title_like(title) or not any(link.text.strip(" :") == title for link in block.links):
+    # A project's name may start lower-case ("tee-js: Split a Stream"): the link marks the title.
+    if not (title_like(title) or (plain and len(title.split()) <= 18 and title[-1] not in ".;,")):
+        return None
+    if not any(link.text.strip(" :") == title for link in block.links):
         return None
     rest = _ITEM_SEPARATOR.sub("", after, count=1).strip()
     if len(rest.split()) < 3 or (not dashed and len(rest.split()) < 5):
@@ -175,10 +192,14 @@ def _link_entries(blocks: list[Block]) -> list[Block]:
 
     Link digests and e-mail newsletters end with lists like "Cool Bits", "Around the Horn",
     "Stuff I shipped": each entry is one linked line or sentence with no headline of its own.
-    A list qualifies when at least two thirds of its entries carry a link and none runs long;
-    without list markup, every paragraph must be a short line that is mostly one link.
+    A list qualifies when at least two thirds of its entries carry a link and none runs long (or
+    it is one entry that is all link); without list markup, every paragraph must be a short line
+    that is mostly one link.
     """
     items = [block for block in blocks if block.kind is Kind.ITEM]
+    if len(items) == 1 and len(blocks) == 1 and _is_linked(items[0]) and len(items[0].text.split()) <= 20:
+        # A heading over one bare link ("Call for participation": one issue to help with).
+        return items
     if len(items) >= 2:
         linked = sum(1 for block in items if block.links)
         if linked >= 2 and linked * 3 >= len(items) * 2 and all(
@@ -456,6 +477,7 @@ class _Builder:
         if (
             chunk is not None
             and chunk.blocks
+            and not chunk.from_item
             and not block.is_heading
             and block.text.endswith(":")
             and index + 1 < len(self.body)
@@ -552,6 +574,8 @@ class _Builder:
                 and self.candidate(block)
                 and _is_kicker_text(block)
                 and _item_story(body[index + 1]) is not None
+                and not self._is_byline(block, chunk)
+                and not (self.source and normalise_label(block.text) == normalise_label(self.source))
             ):
                 # A category over a link digest's entries ("CODE & TOOLS"): their kicker.
                 self.topic = (_title_text(block), _rank(block))
@@ -595,6 +619,27 @@ class _Builder:
                 self.chunks.append(chunk)
                 index += 1
                 continue
+            if region in ("intro", "chunk", "shortlist") and self._item_over_blurb(index):
+                # "- [Title](url) by Author" with its blurb in the paragraph under it.
+                chunk, region = _Chunk(title=block.text, links=list(block.links), rank=7, from_item=True), "chunk"
+                chunk.linked = True
+                chunk.sponsored = bool(SPONSOR_SUFFIX.search(block.text))
+                chunk.blocks.append(body[index + 1])
+                chunk.matched_headline = self.headlines.matches(block.text)
+                if self.topic is not None:
+                    chunk.kicker, chunk.inherited = self.topic[0], True
+                self.chunks.append(chunk)
+                index += 2
+                continue
+            if self._is_byline(block, chunk) and len(block.text.split()) <= 8:
+                chunk.blocks.append(block)
+                index += 1
+                continue
+            if region == "intro" and self.source and normalise_label(block.text) == normalise_label(self.source):
+                # The masthead printed above the first entry.
+                self.intro_blocks.append(block.text)
+                index += 1
+                continue
             if label is None and self.is_boundary(index, region if chunk is None else "chunk", chunk):
                 chunk, region = self._open(block), "chunk"
                 chunk.matched_headline = self.headlines.matches(block.text)
@@ -616,6 +661,54 @@ class _Builder:
                 self.intro_blocks.append(as_line(block))
                 self.intro_links.extend(block.links)
             index += 1
+
+    @staticmethod
+    def _is_byline(block: Block, chunk: _Chunk | None) -> bool:
+        """A short plain line right under a link digest's entry names its author or publisher
+        ("ZURB", "Dr. Axel Rauschmayer"), even in capitals: it is not the next category."""
+        return (
+            chunk is not None
+            and chunk.from_item
+            and len(chunk.blocks) == 1
+            and not block.is_heading
+            and not block.all_strong
+            and not block.links
+            and not _icon_led(block.text)
+        )
+
+    def _is_linked_entry(self, index: int) -> bool:
+        """A list entry that opens with its link and is no longer than a title ("[Hasql v2](url) by X")."""
+        if index >= len(self.body):
+            return False
+        block = self.body[index]
+        return (
+            block.kind is Kind.ITEM
+            and bool(block.links)
+            and block.text.startswith(block.links[0].text)
+            and len(block.links[0].text.split()) >= 1
+            and len(block.text.split()) <= 25
+            and block.text[-1] not in ".;,"
+        )
+
+    def _item_over_blurb(self, index: int) -> bool:
+        """Is ``index`` a linked list entry whose blurb is the paragraph under it, in a run of such
+        pairs (link digests written in Markdown put each entry's summary in a quote under it)?"""
+        body = self.body
+        if not self._is_linked_entry(index) or index + 1 >= len(body):
+            return False
+        blurb = body[index + 1]
+        if blurb.kind is not Kind.PARAGRAPH or self.candidate(blurb) == "hard" or self.bare_label(blurb):
+            return False
+        if len(blurb.text.split()) < 3:
+            return False
+        # One pair could be an essay's list followed by its next paragraph: a run shows the pattern.
+        before = index >= 2 and self._is_linked_entry(index - 2) and body[index - 1].kind is Kind.PARAGRAPH
+        after = (
+            self._is_linked_entry(index + 2)
+            and index + 3 < len(body)
+            and body[index + 3].kind is Kind.PARAGRAPH
+        )
+        return before or after
 
     def _title_over_body(self, index: int) -> bool:
         """Is the block at ``index`` a title: a real heading, or a title-like line over body text?"""
@@ -779,7 +872,11 @@ class _Builder:
             bottom_line=bottom,
             body=tuple(body),
             sponsored=chunk.sponsored
-            or any(len(b.text) < 80 and SPONSOR_SUFFIX.search(b.text) for b in chunk.blocks),
+            or bool(chunk.kicker and normalise_label(chunk.kicker) in CLASSIFIED_TITLES)
+            or any(
+                len(b.text) < 80 and (SPONSOR_SUFFIX.search(b.text) or SPONSOR_BYLINE.match(b.text))
+                for b in chunk.blocks
+            ),
             links=unique_links(links),
         )
 
@@ -843,6 +940,13 @@ class _Builder:
                     used.add(group)
         return used
 
+    def _site_source(self) -> str | None:
+        """The publication named by the web-version link's site, spelled as the page prints it."""
+        site = publication_from_web_link([(link.text, link.url) for b in self.all_blocks[:12] for link in b.links])
+        if site is None:
+            return None
+        return printed_site_name(site, [block.text for block in self.all_blocks[:12]]) or site
+
     def _place_top_chrome(self, header: Header, start: int) -> None:
         """Chrome above the body ("View online", "Read online") stays in the intro, in page order."""
         if not self.chrome:
@@ -866,7 +970,7 @@ class _Builder:
         )
         header, start = read_header(self.blocks, self.hints.title or self.doc_title, self.hints.filename, known)
         self._place_top_chrome(header, start)
-        self.source = header.source or known
+        self.source = header.source or known or self._site_source()
         self.prepare(start)
         self.walk()
         story_flags = {pos: self.is_story(chunk) for pos, chunk in enumerate(self.chunks)}
@@ -914,8 +1018,7 @@ class _Builder:
         return Briefing(
             title=title,
             subtitle=header.subtitle,
-            source=self.source
-            or publication_from_web_link([(link.text, link.url) for b in self.all_blocks[:12] for link in b.links]),
+            source=self.source,
             date=header.date or self.doc_date or hint_date or find_date(title[:300]) or self.hints.fallback_date,
             url=self.hints.url,
             intro=tuple(header.intro + self.intro_blocks),
