@@ -215,12 +215,14 @@ class FeedServer:
                 self.in_flight += 1
                 self.most_at_once = max(self.most_at_once, self.in_flight)
             try:
-                if self.stopping.wait(delay):
-                    return
-                handler.reply(200, body, "application/rss+xml")
+                stopped = self.stopping.wait(delay)
             finally:
+                # Counted out before the answer goes: a client that fetches one feed at a time may
+                # send its next request as soon as it has read this one.
                 with self.lock:
                     self.in_flight -= 1
+            if not stopped:
+                handler.reply(200, body, "application/rss+xml")
 
         self.routes[path] = route
 
