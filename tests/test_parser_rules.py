@@ -939,3 +939,64 @@ def test_html_digest_with_plain_linked_titles_bylines_and_paid_entries():
     ]
     assert briefing.stories[0].lead.startswith("The stream library drops its last legacy API")
     assert briefing.stories[0].body == ("Jo Park",)
+
+
+# -- 11. E-mail HTML with no subject line ----------------------------------------------------------
+
+POINTS_HTML = """<html><head><title>
+</title></head><body>
+<p><a href="https://mail.example/t/view">Is this email difficult to read? View in browser</a></p>
+<p><img src="https://img.example/logo.png" alt="The Harbor Courier"><img src="https://img.example/pts.png" alt="The 5 Point."></p>
+<p><a href="https://mail.example/t/ad"><img src="https://img.example/sponsor.png"></a>Sponsored By</p>
+<p>Good morning. The port strike is over. Here is what it means for you, and what comes next. Enjoy.</p>
+<h2>TODAY'S HEADLINES</h2>
+<p>1</p>
+<ul><li>Dockworkers <a href="https://mail.example/t/deal">approved the deal</a> by a wide margin.</li>
+<li>Ferry fares <a href="https://mail.example/t/fares">rise in June</a>.</li></ul>
+<h2>READ IT HERE FIRST</h2>
+<p>2</p>
+<h3>The strike cost the port a month of trade.</h3>
+<p>Container volumes fell by half in May, <a href="https://mail.example/t/volumes">port data show</a>, and
+will take the summer to recover.</p>
+<h2>CONTENT FROM: HARBORBANK</h2>
+<h3>Banking that floats your boat</h3>
+<p>HarborBank gives ship owners a line of credit in a day.</p>
+</body></html>"""
+
+
+def test_email_without_subject_takes_the_lead_story_headline_and_the_logo_name():
+    briefing = parse(POINTS_HTML, "points.html")
+    assert briefing.title == "The strike cost the port a month of trade."
+    assert briefing.source == "The Harbor Courier"
+    assert briefing.headlines == (
+        "Dockworkers approved the deal by a wide margin.",
+        "Ferry fares rise in June.",
+    )
+    # The headlines' links stay reachable with the intro's.
+    assert [link.url for link in briefing.intro_links][-2:] == ["https://mail.example/t/deal", "https://mail.example/t/fares"]
+    assert [(s.kicker, s.title, s.sponsored) for s in briefing.stories] == [
+        ("READ IT HERE FIRST", "The strike cost the port a month of trade.", False),
+        ("CONTENT FROM: HARBORBANK", "Banking that floats your boat", True),
+    ]
+    shown = content_texts(briefing)
+    # Neither the browser button, the bare sponsor mark nor the point numbers read as content.
+    assert not any("difficult to read" in text or text in ("1", "2", "Sponsored By") for text in shown)
+    assert "Is this email difficult to read? View in browser" in visible_texts(briefing)
+
+
+SHARED_SUBJECT_HTML = """<html><body>
+<p>April 27, 2026</p>
+<h1>Dispatch</h1>
+<p><a href="mailto:?subject=%F0%9F%9F%A1%20Ports%2C%20prices%2C%20and%20pelicans%20%7C%20Tidewater&body=x">Share</a></p>
+<h2>Ports reopen after the strike</h2>
+<p>The port reopened on Monday after a month-long strike, and the first ships are already in.</p>
+</body></html>"""
+
+
+def test_subject_from_the_share_by_email_link_and_a_banner_heading_is_not_the_title():
+    briefing = parse(SHARED_SUBJECT_HTML, "dispatch.html")
+    assert briefing.title == "🟡 Ports, prices, and pelicans"
+    assert briefing.source == "Tidewater"
+    assert briefing.date == "2026-04-27"
+    # The banner is kept, as the heading of the part it stands over.
+    assert "Dispatch" in visible_texts(briefing)

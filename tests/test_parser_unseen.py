@@ -197,8 +197,11 @@ def test_research_letter_with_why_this_matters_and_separators():
 
 def test_research_letter_without_a_feed_title_keeps_the_greeting_whole():
     briefing = parse_fixture("import_notes.txt")
-    assert briefing.title.startswith("Welcome to Import Notes")
+    # No subject and no headline over the letter: its first story's headline names the issue,
+    # and the greeting stays whole in the intro.
+    assert briefing.title == briefing.stories[0].title == "Robots that learn from YouTube cooking videos"
     assert briefing.subtitle is None
+    assert briefing.intro[0].startswith("Welcome to Import Notes")
     assert briefing.intro[0].endswith("please forward it to a friend.")
     assert briefing.date == "2026-06-02"
     assert len(briefing.stories) == 3

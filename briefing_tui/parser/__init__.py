@@ -108,6 +108,8 @@ def parse_document(
         raise ParseError("empty document")
     kind = detect_kind(text, content_type, filename)
     doc_title = doc_date = None
+    masthead: tuple[str, ...] = ()
+    shared_site: str | None = None
     meta = Metadata()
     if kind != "html":
         meta, text = read_metadata(text)
@@ -116,7 +118,10 @@ def parse_document(
             kind = detect_kind(text, content_type, None) if kind == "text" else kind
     if kind == "html":
         document = html_blocks(text, base_url=url)
-        blocks, doc_title = document.blocks, document.title
+        subject, site = _shared_subject(document.share_subjects)
+        blocks, doc_title = document.blocks, (document.title or "").strip() or subject
+        shared_site = site
+        masthead = tuple(document.masthead_alts)
         doc_date = parse_timestamp(document.date)
     elif kind == "markdown":
         blocks = markdown_blocks(text)
@@ -126,13 +131,25 @@ def parse_document(
         raise ParseError("no visible text in the document")
     hints = Hints(
         title=meta.title or title,
-        source=meta.source or source,
+        source=meta.source or source or shared_site,
         date=meta.date or date,
         url=url or meta.url,
         fallback_date=meta.fallback_date,
         filename=filename,
+        masthead=masthead,
     )
     return build_briefing(blocks, hints, doc_title=doc_title, doc_date=doc_date)
+
+
+def _shared_subject(subjects: list[str]) -> tuple[str | None, str | None]:
+    """(subject, site) as the issue's "share by e-mail" links carry them ("Ceasefires ... | Semafor")."""
+    if not subjects:
+        return None, None
+    subject, _, site = subjects[0].rpartition(" | ")
+    if not subject:
+        return subjects[0].strip() or None, None
+    site = site.strip()
+    return subject.strip() or None, site if site and len(site.split()) <= 4 else None
 
 
 __all__ = ["ParseError", "parse_document", "detect_kind", "decode"]

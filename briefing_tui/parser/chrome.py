@@ -20,6 +20,8 @@ _CHROME_LINES = re.compile(
     r"(?:read|view|open)\s+(?:this\s+|the\s+)?(?:e-?mail\s+|issue\s+|post\s+|newsletter\s+)?"
     r"(?:web version|online|on the web|in (?:your |a |the )?(?:browser|app))"
     r"|read in app|open in app|view (?:this )?(?:post|issue) on the web(?: at .*)?"
+    # "Is this email difficult to read? View in browser", "Having trouble viewing? Click here".
+    r"|[^?]{0,60}\?\s*(?:view|read|open|click|see)\b[^?]{0,40}"
     r"|(?:view|read) (?:the )?(?:web|online) version"
     # Image placeholders of text exports and captions that only credit a picture.
     r"|view image\s*:.*|follow image link\s*:.*|caption\s*:.*|image(?: source| credit|s)?\s*:.*"
@@ -48,6 +50,8 @@ _POLL = re.compile(
 )
 #: Longest poll answer, in words ("😀 I loved it. It was insightful").
 _POLL_ANSWER_WORDS = 8
+#: A point's number standing alone over it ("3" above a story in a numbered letter).
+_POINT_NUMBER = re.compile(r"^\d{1,2}\.?$")
 #: Jump links ("↓ 3", "⬇ Jump to") and rows of social buttons ("X · LinkedIn · Facebook").
 _JUMP = re.compile(r"^\s*[↓⬇⤵]\s*\S{0,20}\s*$")
 _SOCIAL = re.compile(
@@ -76,7 +80,7 @@ def is_chrome(block: Block) -> bool:
     text = block.text.strip()
     if not text or len(text) > 300 or block.kind is Kind.HEADING and len(text) > 60:
         return False
-    if _CHROME_LINES.match(text) or _JUMP.match(text) or _SOCIAL.match(text):
+    if _CHROME_LINES.match(text) or _JUMP.match(text) or _SOCIAL.match(text) or _POINT_NUMBER.match(text):
         return True
     return len(text) < 200 and (bool(_ADDRESS.search(text)) or bool(_UK_POSTCODE_LINE.search(text)))
 

@@ -73,6 +73,8 @@ class Header:
     source: str | None = None
     date: str | None = None
     intro: list[str] = field(default_factory=list)
+    #: The title is only the opening words of the first paragraph: nothing better was found.
+    weak_title: bool = False
 
 
 def _date_part(text: str) -> tuple[str | None, str]:
@@ -174,6 +176,7 @@ def _title_from_filename(filename: str | None, source: str | None) -> str | None
     return words.title() if words else None
 
 
+_BARE_SPONSOR_MARK = re.compile(r"^(?:sponsored|presented|brought to you)(?: by)?[\s:]*$", re.I)
 _SEGMENT_SEPARATOR = re.compile(r"\s+[·|•]\s+")
 
 
@@ -246,15 +249,28 @@ class HeaderReader:
         # A level-1 heading near the top is the title; anything above it is kept in the intro.
         for index, block in enumerate(blocks[:4]):
             if block.is_heading and block.level == 1:
+                if (
+                    self.hint_title
+                    and len(block.text.split()) <= 2
+                    and similarity(block.text, self.hint_title) < 0.5
+                ):
+                    # A one- or two-word banner ("Flagship") under a real subject is the masthead.
+                    break
                 for above in blocks[:index]:
                     header.date = header.date or _date_part(above.text)[0]
                     header.intro.append(above.text)
                 header.title = block.text
                 return lead + index + 1
         hinted = self.hint_title
+        while len(blocks) > 1 and _BARE_SPONSOR_MARK.match(blocks[0].text):
+            # "Sponsored By" over a sponsor's logo at the top of an e-mail.
+            header.intro.append(blocks[0].text)
+            blocks = blocks[1:]
+            lead += 1
         first = blocks[0]
         if hinted and (similarity(first.text, hinted) >= 0.8 or norm(hinted) in norm(first.text)):
-            if len(first.text) <= MAX_TITLE:
+            # The subject in the page's own spelling; a greeting that retells it is the intro.
+            if len(first.text) <= MAX_TITLE and not _is_prose(first.text):
                 header.title = first.text
                 return lead + 1
             header.title = clean_text(hinted)
@@ -272,6 +288,7 @@ class HeaderReader:
             header.title = named
             return lead
         header.title = truncate(first.text, 80)
+        header.weak_title = True
         return lead
 
     def _meta_lines(self, index: int) -> int:

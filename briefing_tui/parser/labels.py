@@ -167,7 +167,7 @@ HEADLINE_PREFIXES: tuple[str, ...] = ("in today's ", "in todays ", "in today’s
 SPONSOR_PATTERN = re.compile(
     r"^(?:together with|presented by|sponsored by|brought to you by|in partnership with|"
     r"a message from|partner content|from our partners?|sponsor(?:ed)?|advertisement|"
-    r"paid post|promoted)\b",
+    r"paid post|paid content|sponsored content|content from|promoted)\b",
     re.IGNORECASE,
 )
 

@@ -57,6 +57,8 @@ class Hints:
     fallback_date: str | None = None
     #: The file the document came from: its name is the title of last resort.
     filename: str | None = None
+    #: Alt texts of the logo images above the first text (an HTML e-mail's masthead).
+    masthead: tuple[str, ...] = ()
 
 
 _LEAD_PREFIX = re.compile(r"^(?P<prefix>[A-Z0-9][\w'’&.\- ]{1,40}?):\s+(?=\S)")
@@ -88,6 +90,22 @@ def title_like(text: str) -> bool:
     first = words[0]
     # "xAI", "iPhone" start lower-case but are names; a lower-case first word is a sentence.
     return not (first[0].islower() and not any(c.isupper() for c in first))
+
+
+_LOGO_WORDS = frozenset(("logo", "image", "header", "banner", "icon", "spacer", "masthead"))
+
+
+def _masthead_name(alts: tuple[str, ...]) -> str | None:
+    """The publication named by its logo's alt text ("The Wall Street Journal")."""
+    for alt in alts:
+        words = alt.strip(" .").split()
+        if (
+            2 <= len(words) <= 6
+            and words[0][:1].isupper()
+            and not _LOGO_WORDS & {word.lower() for word in words}
+        ):
+            return " ".join(words)
+    return None
 
 
 def _icon_led(text: str) -> bool:
@@ -529,6 +547,8 @@ class _Builder:
             block = body[index]
             if self.headline_range and self.headline_range[0] <= index < self.headline_range[1]:
                 region, chunk, self.topic = "headlines", None, None
+                # Headlines are plain strings: their links stay reachable with the intro's.
+                self.intro_links.extend(block.links)
                 index += 1
                 continue
             label = self.bare_label(block)
@@ -970,7 +990,7 @@ class _Builder:
         )
         header, start = read_header(self.blocks, self.hints.title or self.doc_title, self.hints.filename, known)
         self._place_top_chrome(header, start)
-        self.source = header.source or known or self._site_source()
+        self.source = header.source or known or _masthead_name(self.hints.masthead) or self._site_source()
         self.prepare(start)
         self.walk()
         story_flags = {pos: self.is_story(chunk) for pos, chunk in enumerate(self.chunks)}
@@ -1014,6 +1034,11 @@ class _Builder:
                 Section(title="Footer", body=tuple(self.footer), links=unique_links(self.footer_links))
             )
         title = header.title or "Untitled"
+        if header.weak_title:
+            # No subject and no headline over the issue: its first story's headline names it.
+            lead_story = next((story for story in stories if not story.sponsored), None)
+            if lead_story is not None:
+                title = lead_story.title
         hint_date = find_date(self.hints.date)
         return Briefing(
             title=title,
