@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC strings (terminated by BEL
 # or ST), and two-byte escapes. C1 equivalents (0x9b CSI, 0x9d OSC, ...) are handled the same way.
@@ -95,6 +95,34 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
         return None
     if parts.scheme.lower() != "mailto" and not parts.netloc:
         return None
+    return url
+
+
+_WEB_URL = re.compile(r"^https?://[^/\s?#]+\.[^/\s?#]+", re.IGNORECASE)
+
+
+def unwrap_redirect(url: str) -> str:
+    """The article behind a mail click-tracker that carries it in its query string.
+
+    E-mail services wrap every link ("https://click.example/track?u=https%3A%2F%2Fsite%2Fa",
+    "...&&&https://site/a"); the reader opens the article itself, which is also what a reader
+    of the web version gets. URLs with no embedded web address are returned unchanged.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    query = parts.query
+    if parts.scheme.lower() not in ("http", "https") or "http" not in query.lower():
+        return url
+    for _, value in parse_qsl(query, keep_blank_values=True):
+        if _WEB_URL.match(value):
+            return safe_url(value) or url
+    lowered = query.lower()
+    at = max(lowered.rfind("http://"), lowered.rfind("https://"))
+    if at > 0 and _WEB_URL.match(query[at:]):
+        inner = query[at:] + (f"#{parts.fragment}" if parts.fragment else "")
+        return safe_url(inner) or url
     return url
 
 

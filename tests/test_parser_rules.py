@@ -1000,3 +1000,37 @@ def test_subject_from_the_share_by_email_link_and_a_banner_heading_is_not_the_ti
     assert briefing.date == "2026-04-27"
     # The banner is kept, as the heading of the part it stands over.
     assert "Dispatch" in visible_texts(briefing)
+
+
+# -- 12. Bare linked headlines and mail click-trackers ---------------------------------------------
+
+BARE_HEADLINES_HTML = """<html><body>
+<p>Payments Weekly · Saturday - December 18, 2021</p>
+<p><b>How We Shop</b></p>
+<p><b><a href="https://click.example/track?type=click&amp;enid=Zm9v&amp;&amp;&amp;2001&amp;&amp;&amp;https://news.example/shop">It's a Very Vending Machine Christmas</a></b></p>
+<p>Vending machines now sell gift cards, phones and caviar, and shoppers are buying.</p>
+<p><b>Trending Topics</b></p>
+<p><b><a href="https://click.example/r?u=https%3A%2F%2Fnews.example%2Fbanking%3Fa%3D1">Consumers Interested in Open Banking</a></b></p>
+<p><b><a href="https://news.example/rewards">Consumers Seek to Spend Rewards Points</a></b></p>
+</body></html>"""
+
+
+def test_bare_linked_headlines_are_quick_items_and_trackers_are_unwrapped():
+    briefing = parse(BARE_HEADLINES_HTML, "payments.html")
+    assert [(s.title, [l.url for l in s.links]) for s in briefing.stories] == [
+        ("It's a Very Vending Machine Christmas", ["https://news.example/shop"]),
+    ]
+    assert [(item.group, item.text, item.url) for item in briefing.shortlist] == [
+        ("Trending Topics", "Consumers Interested in Open Banking", "https://news.example/banking?a=1"),
+        ("Trending Topics", "Consumers Seek to Spend Rewards Points", "https://news.example/rewards"),
+    ]
+
+
+def test_unwrap_redirect_keeps_links_without_an_embedded_address():
+    from briefing_tui.text import unwrap_redirect
+
+    plain = "https://site.example/a?ref=newsletter&id=3"
+    assert unwrap_redirect(plain) == plain
+    assert unwrap_redirect("https://t.example/c?url=https%3A%2F%2Fsite.example%2Fpost") == "https://site.example/post"
+    # Only web addresses are taken out; a javascript: payload in a tracker is not a link.
+    assert unwrap_redirect("https://t.example/c?u=javascript:alert(1)") == "https://t.example/c?u=javascript:alert(1)"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from briefing_tui.model import Link
-from briefing_tui.text import clean_text, safe_url, truncate
+from briefing_tui.text import clean_text, safe_url, truncate, unwrap_redirect
 
 
 class Kind(Enum):
@@ -60,6 +60,7 @@ def bare_links(text: str) -> list[Link]:
     for match in _URL_IN_TEXT.finditer(text):
         url = safe_url(match.group(0))
         if url:
+            url = unwrap_redirect(url)
             links.append(Link(text=url, url=url))
     return links
 
@@ -83,10 +84,13 @@ def make_block(
     found: list[Link] = []
     known: set[str] = set()
     for link in links or []:
-        if link.url not in known:
-            known.add(link.url)
+        url = unwrap_redirect(link.url)
+        if url not in known:
+            known.add(url)
             label = clean_text(link.text, decode_entities=decode_entities)
-            found.append(Link(text=truncate(label, 300) or link.url, url=link.url))
+            if label == link.url:
+                label = url
+            found.append(Link(text=truncate(label, 300) or url, url=url))
     for link in bare_links(text):
         if link.url not in known:
             known.add(link.url)

@@ -250,6 +250,8 @@ class _Chunk:
     from_item: bool = False
     #: How many blocks opening the chunk were read (tags and title), when not the usual count.
     consumed: int = 0
+    #: The block that opened the chunk (its title), for its place in the page.
+    opener: Block | None = None
 
 
 class _Headlines:
@@ -527,7 +529,7 @@ class _Builder:
         return following is not None and self.candidate(following) is None
 
     def _open(self, block: Block, **options) -> _Chunk:
-        chunk = _Chunk(title=_title_text(block), links=list(block.links), rank=_rank(block), **options)
+        chunk = _Chunk(title=_title_text(block), links=list(block.links), rank=_rank(block), opener=block, **options)
         chunk.linked = _is_linked(block)
         chunk.sponsored = chunk.sponsored or bool(SPONSOR_SUFFIX.search(block.text))
         self.chunks.append(chunk)
@@ -804,8 +806,13 @@ class _Builder:
         self.shortlist.append((index, block, self.shortlist_group))
 
     # -- output --------------------------------------------------------------------------------
+    @staticmethod
+    def is_bare_link(chunk: _Chunk) -> bool:
+        """A linked headline with nothing under it: a quick item, not a story."""
+        return chunk.linked and not chunk.blocks and not chunk.sponsored and not chunk.group and bool(chunk.title)
+
     def is_story(self, chunk: _Chunk) -> bool:
-        if chunk.group:
+        if chunk.group or self.is_bare_link(chunk):
             return False
         if chunk.title is None and not chunk.sponsored:
             # A topic tag with no title under it ("MARKETS" over a table) is a story only when
@@ -953,6 +960,10 @@ class _Builder:
                 # A title as high as the group's heading ends the group; in a link digest the
                 # entries' linked headings stand at the same level as their category's.
                 group = None
+            if group is not None and self.is_bare_link(chunk) and not chunk.kicker:
+                # A bare linked headline files under the group as a quick item.
+                chunk.kicker, chunk.inherited = chunks[group].title, True
+                used.add(group)
             if group is not None and stories.get(position) and (not chunk.kicker or chunk.inherited):
                 if not chunk.sponsored:
                     chunk.kicker = chunks[group].title
@@ -1004,6 +1015,10 @@ class _Builder:
                 continue
             if not chunk.group and story_flags[position]:
                 stories.append(self.story(chunk, make_id))
+                continue
+            if self.is_bare_link(chunk):
+                entry = Block(Kind.PARAGRAPH, chunk.title or "", links=list(chunk.links))
+                self.shortlist.append((at.get(id(chunk.opener), 0), entry, chunk.kicker))
                 continue
             name = chunk.title or chunk.kicker or "Untitled"
             entries = [] if normalise_label(name) in OUTLOOK_TITLES else _link_entries(chunk.blocks)
