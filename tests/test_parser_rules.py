@@ -1034,3 +1034,47 @@ def test_unwrap_redirect_keeps_links_without_an_embedded_address():
     assert unwrap_redirect("https://t.example/c?url=https%3A%2F%2Fsite.example%2Fpost") == "https://site.example/post"
     # Only web addresses are taken out; a javascript: payload in a tracker is not a link.
     assert unwrap_redirect("https://t.example/c?u=javascript:alert(1)") == "https://t.example/c?u=javascript:alert(1)"
+
+
+# -- 13. Bold run-in titles and an unlabelled topic line -------------------------------------------
+
+RUN_IN = """# Tables Weekly — 2026.03.04 edition
+
+Bridge inspections, ferry timetables, and school lunch menus.
+
+**Bridge inspections.** The state transport office publishes every bridge inspection since 1992,
+with condition scores for deck, superstructure and substructure. [Inspections](https://data.example/bridges)
+
+**Ferry timetables?** A volunteer archive keeps scanned ferry timetables from forty islands,
+transcribed into one table per season and route.
+
+**School lunch menus.** A district posts each week's menu as a spreadsheet, going back to 2011,
+with allergens marked for every dish.
+
+Thanks for reading. **Reply** with your own finds.
+"""
+
+
+def test_bold_run_in_titles_are_stories_and_the_topic_line_is_the_headline_list():
+    briefing = parse(RUN_IN, "tables.md")
+    assert briefing.source == "Tables Weekly"
+    assert briefing.headlines == ("Bridge inspections", "ferry timetables", "school lunch menus")
+    assert [(s.title, s.lead.split(".")[0]) for s in briefing.stories] == [
+        ("Bridge inspections.", "The state transport office publishes every bridge inspection since 1992, with condition scores for deck, superstructure and substructure"),
+        ("Ferry timetables?", "A volunteer archive keeps scanned ferry timetables from forty islands, transcribed into one table per season and route"),
+        ("School lunch menus.", "A district posts each week's menu as a spreadsheet, going back to 2011, with allergens marked for every dish"),
+    ]
+    assert [l.url for l in briefing.stories[0].links] == ["https://data.example/bridges"]
+
+
+def test_one_bold_opening_sentence_is_emphasis_not_a_story():
+    text = """# A letter on maps
+
+**This matters.** Old maps are being thrown away by libraries that have run out of room, and
+almost nobody has noticed the loss yet.
+
+The rest of this letter is about what to do with them.
+"""
+    briefing = parse(text, "maps.md")
+    assert briefing.stories == ()
+    assert briefing.headlines == ()

@@ -466,7 +466,21 @@ class _Builder:
         return None
 
     def _inline_headlines(self) -> list[str]:
-        """Today's topics written as one sentence under a label ("Today's issue: A, B, and C")."""
+        """Today's topics written as one sentence under a label ("Today's issue: A, B, and C"),
+        or without a label when the topics are the titles that follow, in order."""
+        titles = [b.lead_strong or b.text for b in self.body if b.lead_strong or self.candidate(b)]
+        for block in self.body[:3]:
+            if block.kind is not Kind.PARAGRAPH or block.lead_strong or not 20 <= len(block.text) <= 400:
+                continue
+            text = block.text.rstrip(".")
+            if ". " in text or ":" in text:
+                continue
+            parts = [p.strip(" .;") for p in _TOPIC_SPLIT.split(text) if p.strip(" .;")]
+            if not 3 <= len(parts) <= 12 or any(len(p.split()) > 6 for p in parts):
+                continue
+            named = sum(1 for part in parts if any(similarity(part, title) >= 0.6 for title in titles))
+            if named * 2 > len(parts):
+                return parts
         for block in self.body[:12]:
             match = _INLINE_TOPICS.match(block.text)
             if block.kind is Kind.HEADING or not match or label_for(match.group("label")) is not Label.HEADLINES:
@@ -641,6 +655,18 @@ class _Builder:
                 self.chunks.append(chunk)
                 index += 1
                 continue
+            if region in ("intro", "chunk") and self._run_in_story(index):
+                # "**Unemployment insurance.** The US Department of Labor ...": a bold run-in title.
+                title = block.lead_strong or ""
+                chunk, region = _Chunk(title=title, rank=7, from_item=True, opener=block), "chunk"
+                rest = block.text[len(title) :].strip()
+                chunk.blocks.append(Block(Kind.PARAGRAPH, rest, links=list(block.links)))
+                chunk.matched_headline = self.headlines.matches(title)
+                if self.topic is not None:
+                    chunk.kicker, chunk.inherited = self.topic[0], True
+                self.chunks.append(chunk)
+                index += 1
+                continue
             if region in ("intro", "chunk", "shortlist") and self._item_over_blurb(index):
                 # "- [Title](url) by Author" with its blurb in the paragraph under it.
                 chunk, region = _Chunk(title=block.text, links=list(block.links), rank=7, from_item=True), "chunk"
@@ -697,6 +723,25 @@ class _Builder:
             and not block.links
             and not _icon_led(block.text)
         )
+
+    def _is_run_in(self, index: int) -> bool:
+        """A paragraph that opens with a short bold sentence of its own and goes on about it."""
+        if not 0 <= index < len(self.body):
+            return False
+        block = self.body[index]
+        title = block.lead_strong
+        return (
+            block.kind is Kind.PARAGRAPH
+            and bool(title)
+            and block.text.startswith(title)
+            and title[-1] in ".?!"
+            and len(title.split()) <= 10
+            and len(block.text.split()) - len(title.split()) >= 8
+        )
+
+    def _run_in_story(self, index: int) -> bool:
+        """A run-in title in a run of them (one bold opening sentence is only emphasis)."""
+        return self._is_run_in(index) and (self._is_run_in(index - 1) or self._is_run_in(index + 1))
 
     def _is_linked_entry(self, index: int) -> bool:
         """A list entry that opens with its link and is no longer than a title ("[Hasql v2](url) by X")."""
@@ -829,7 +874,7 @@ class _Builder:
             # An essay's table of contents names its parts: long parts with no story signals
             # anywhere in the issue stay sections.
             return sum(1 for b in chunk.blocks if b.kind is Kind.PARAGRAPH) <= 4
-        if chunk.sponsored or chunk.kicker or chunk.matched_headline or chunk.linked:
+        if chunk.sponsored or chunk.kicker or chunk.matched_headline or chunk.linked or chunk.from_item:
             return True
         if not self.briefing_mode:
             return False
