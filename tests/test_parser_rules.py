@@ -1078,3 +1078,35 @@ The rest of this letter is about what to do with them.
     briefing = parse(text, "maps.md")
     assert briefing.stories == ()
     assert briefing.headlines == ()
+
+
+def test_plain_text_story_whose_takeaway_comes_after_a_long_body():
+    facts = "\n".join(f"- Fact {n}: the model does thing number {n} well enough." for n in range(1, 13))
+    text = f"""Dear friends,
+
+This week I want to talk about tests, and why they matter more than ever.
+
+Keep building!
+
+News
+
+Lantern 2 Aims for Long Tasks
+
+Lantern updated its open model to work on one task for hours.
+
+{facts}
+
+Why it matters: Long tasks are where agents earn their keep.
+
+Ferries Learn to Dock Themselves
+
+A ferry line in the north now docks without a pilot on board, in any weather.
+
+Why it matters: Docking is the hardest part of a crossing.
+"""
+    briefing = parse(text, "letter.txt")
+    assert [(s.title, s.bottom_line) for s in briefing.stories] == [
+        ("Lantern 2 Aims for Long Tasks", "Long tasks are where agents earn their keep."),
+        ("Ferries Learn to Dock Themselves", "Docking is the hardest part of a crossing."),
+    ]
+    assert len(briefing.stories[0].unpacked) + len(briefing.stories[0].body) >= 12

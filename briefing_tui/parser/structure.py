@@ -67,7 +67,7 @@ _SPONSOR_MARK = re.compile(r"^[\W_]*(?:sponsored(?: listing| post| link| content
 _INLINE_TOPICS = re.compile(r"^(?P<label>[^:]{3,40}):\s+(?P<rest>\S.{10,600})$", re.S)
 _TOPIC_SPLIT = re.compile(r",\s+(?:and\s+|&\s+)?|;\s+|\s+and\s+(?=[^,]*$)")
 #: How far ahead of a plain line to look for the labels that show it is a story's title.
-_LOOKAHEAD = 8
+_LOOKAHEAD = 30
 
 
 _ATTRIBUTION_DASHES = frozenset(("--", "—", "–", "―", "~~"))
