@@ -1110,3 +1110,28 @@ Why it matters: Docking is the hardest part of a crossing.
         ("Ferries Learn to Dock Themselves", "Docking is the hardest part of a crossing."),
     ]
     assert len(briefing.stories[0].unpacked) + len(briefing.stories[0].body) >= 12
+
+
+# -- 14. The publication named by the title's series or the site's home link ------------------------
+
+@pytest.mark.parametrize(
+    ("title", "source"),
+    [
+        ("The Gauge Radar #212: Chips, ports and pelicans", "The Gauge Radar"),
+        ("Model digest: March 2026", "Model digest"),
+        ("Issue 12: nothing to see", None),
+        ("Why chips are scarce again", None),
+    ],
+)
+def test_the_series_in_a_title_names_the_publication(title, source):
+    text = f"# {title}\n\nThe week was busy, and here is what happened in it, briefly.\n"
+    assert parse(text, "issue.md").source == source
+
+
+def test_a_link_to_the_sites_home_page_at_the_top_names_the_publication():
+    html = """<html><body>
+<p><a href="https://gaugesignal.example/?utm_source=email">Signup</a> · <a href="https://gaugesignal.example/ads">Work With Us</a></p>
+<h1>Why small models are winning</h1>
+<p>Three releases this week make the case that small models are good enough for most work.</p>
+</body></html>"""
+    assert parse(html, "signal.html").source == "gaugesignal"

@@ -297,6 +297,34 @@ def publication_from_text(texts: list[str]) -> str | None:
     return None
 
 
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_SERIES_TITLE = re.compile(
+    r"^(?P<name>[^\W\d][\w.&'’ -]{2,40}?)\s*(?:(?:#|no\.\s*|issue\s+)\d{1,5}\b"
+    rf"|[:—–-]\s*(?:{_MONTHS})\s+\d{{4}}\s*$)",
+    re.IGNORECASE,
+)
+
+
+def publication_from_title(title: str | None) -> str | None:
+    """The series an issue's title names ("The Sequence Radar #849: ...", "LLM digest: March 2026")."""
+    match = _SERIES_TITLE.match(title or "")
+    if not match:
+        return None
+    name = match.group("name").strip(" :—–-")
+    return name if 1 <= len(name.split()) <= 6 else None
+
+
+def publication_from_home_link(urls: list[str]) -> str | None:
+    """The site whose home page the top of the issue links to ("https://alphasignal.ai/?utm=...")."""
+    for url in urls:
+        match = re.match(r"^https?://([^/?#]+)/?(?:[?#].*)?$", url)
+        if match:
+            name = _site_name(match.group(1).split(":", 1)[0])
+            if name:
+                return name
+    return None
+
+
 def printed_site_name(name: str, lines: list[str]) -> str | None:
     """The site's name as the page prints it: "JavaScript Weekly" for "javascriptweekly"."""
     key = name.lower()

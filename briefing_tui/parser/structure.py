@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from briefing_tui.model import Briefing, Link, Section, Story
 from briefing_tui.parser.blocks import Block, Kind, fold_ornaments
 from briefing_tui.parser.chrome import split_chrome
-from briefing_tui.parser.metadata import printed_site_name, publication_from_text, publication_from_web_link
+from briefing_tui.parser.metadata import (
+    printed_site_name,
+    publication_from_home_link,
+    publication_from_text,
+    publication_from_title,
+    publication_from_web_link,
+)
 from briefing_tui.parser.dates import find_date
 from briefing_tui.parser.header import Header, norm, read_header, similarity, tokens
 from briefing_tui.parser.items import (
@@ -1018,7 +1024,10 @@ class _Builder:
 
     def _site_source(self) -> str | None:
         """The publication named by the web-version link's site, spelled as the page prints it."""
-        site = publication_from_web_link([(link.text, link.url) for b in self.all_blocks[:12] for link in b.links])
+        top = [link for b in self.all_blocks[:12] for link in b.links]
+        site = publication_from_web_link([(link.text, link.url) for link in top]) or publication_from_home_link(
+            [link.url for link in top[:6]]
+        )
         if site is None:
             return None
         return printed_site_name(site, [block.text for block in self.all_blocks[:12]]) or site
@@ -1046,7 +1055,13 @@ class _Builder:
         )
         header, start = read_header(self.blocks, self.hints.title or self.doc_title, self.hints.filename, known)
         self._place_top_chrome(header, start)
-        self.source = header.source or known or _masthead_name(self.hints.masthead) or self._site_source()
+        self.source = (
+            header.source
+            or known
+            or _masthead_name(self.hints.masthead)
+            or publication_from_title(header.title)
+            or self._site_source()
+        )
         self.prepare(start)
         self.walk()
         story_flags = {pos: self.is_story(chunk) for pos, chunk in enumerate(self.chunks)}
