@@ -314,6 +314,7 @@ class _Builder:
         self._candidates: dict[int, str | None] = {}
         self._story_labels: dict[int, tuple[Label, str | None] | None] = {}
         self.has_markup_headings = any(b.is_heading or b.all_strong for b in blocks)
+        self._source_key: str | None = None
 
     # -- classification ------------------------------------------------------------------------
     def bare_label(self, block: Block) -> Label | None:
@@ -617,7 +618,7 @@ class _Builder:
                 and _is_kicker_text(block)
                 and _item_story(body[index + 1]) is not None
                 and not self._is_byline(block, chunk)
-                and not (self.source and normalise_label(block.text) == normalise_label(self.source))
+                and not self._is_masthead_line(block)
             ):
                 # A category over a link digest's entries ("CODE & TOOLS"): their kicker.
                 self.topic = (_title_text(block), _rank(block))
@@ -689,7 +690,7 @@ class _Builder:
                 chunk.blocks.append(block)
                 index += 1
                 continue
-            if region == "intro" and self.source and normalise_label(block.text) == normalise_label(self.source):
+            if region == "intro" and self._is_masthead_line(block):
                 # The masthead printed above the first entry.
                 self.intro_blocks.append(block.text)
                 index += 1
@@ -715,6 +716,14 @@ class _Builder:
                 self.intro_blocks.append(as_line(block))
                 self.intro_links.extend(block.links)
             index += 1
+
+    def _is_masthead_line(self, block: Block) -> bool:
+        """The publication's name printed on its own line ("Pipe Weekly" above the first entry)."""
+        if not self.source or len(block.text) > 60:
+            return False
+        if self._source_key is None:
+            self._source_key = normalise_label(self.source)
+        return normalise_label(block.text) == self._source_key
 
     @staticmethod
     def _is_byline(block: Block, chunk: _Chunk | None) -> bool:
