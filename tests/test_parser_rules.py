@@ -1135,3 +1135,30 @@ def test_a_link_to_the_sites_home_page_at_the_top_names_the_publication():
 <p>Three releases this week make the case that small models are good enough for most work.</p>
 </body></html>"""
     assert parse(html, "signal.html").source == "gaugesignal"
+
+
+def test_an_empty_heading_over_headed_link_lists_names_their_groups():
+    text = """# Gearbox Weekly #214
+
+## From the community
+
+### Official
+
+- [Linker 2 ships](https://gearbox.example/linker-2)
+
+### Walkthroughs
+
+- [Cross-compiling for watches](https://walk.example/watch)
+- [Gearbox on a router](https://walk.example/router)
+
+## Housekeeping
+
+I am back from holiday; thanks for your patience with this late issue.
+"""
+    briefing = parse(text, "gearbox214.md")
+    assert [(item.group, item.text) for item in briefing.shortlist] == [
+        ("From the community · Official", "Linker 2 ships"),
+        ("From the community · Walkthroughs", "Cross-compiling for watches"),
+        ("From the community · Walkthroughs", "Gearbox on a router"),
+    ]
+    assert [s.title for s in briefing.sections] == ["Housekeeping"]

@@ -1079,11 +1079,14 @@ class _Builder:
         sections: list[Section] = []
         make_id = IdMaker("s")
         at = {id(block): index for index, block in enumerate(self.body)}
+        #: An empty heading over headed link lists, and its rank: it names the groups under it.
+        parent: tuple[str, int] | None = None
         for position, chunk in enumerate(self.chunks):
             if chunk.group and position in used_groups:
                 continue
             if not chunk.group and story_flags[position]:
                 stories.append(self.story(chunk, make_id))
+                parent = None
                 continue
             if self.is_bare_link(chunk):
                 entry = Block(Kind.PARAGRAPH, chunk.title or "", links=list(chunk.links))
@@ -1091,15 +1094,26 @@ class _Builder:
                 continue
             name = chunk.title or chunk.kicker or "Untitled"
             entries = [] if normalise_label(name) in OUTLOOK_TITLES else _link_entries(chunk.blocks)
+            if not chunk.blocks and not chunk.links and position + 1 < len(self.chunks):
+                following = self.chunks[position + 1]
+                if following.title and not story_flags.get(position + 1) and _link_entries(following.blocks):
+                    # A heading over headed lists of links ("Updates from the community" over
+                    # "Official", "Newsletters"): it names the groups under it.
+                    parent = (name, chunk.rank)
+                    continue
+            if parent is not None and chunk.rank <= parent[1]:
+                parent = None
             if entries:
                 # A heading over a list of links ("Cool Bits", "Around the web"): quick items.
-                self.shortlist.extend((at.get(id(block), 0), block, name) for block in entries)
+                group = f"{parent[0]} · {name}" if parent else name
+                self.shortlist.extend((at.get(id(block), 0), block, group) for block in entries)
                 taken = {id(block) for block in entries}
                 rest = [block for block in chunk.blocks if id(block) not in taken]
                 if not rest:
                     continue
             else:
                 rest = chunk.blocks
+                parent = None
             sections.append(
                 Section(
                     title=name,
