@@ -633,6 +633,7 @@ class _Builder:
                 and _is_kicker_text(block)
                 and (self.has_markup_headings or self.candidate(body[index + 1]))
                 and not (block.after_break and block.text.endswith(":") and not self.candidate(body[index + 1]))
+                and not self._is_byline(block, chunk)
             ):
                 chunk, region = self._kicker(index), "chunk"
                 index += chunk.consumed or (1 if chunk.title is None or chunk.group else 2)
