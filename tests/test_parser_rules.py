@@ -1162,3 +1162,25 @@ I am back from holiday; thanks for your patience with this late issue.
         ("From the community · Walkthroughs", "Gearbox on a router"),
     ]
     assert [s.title for s in briefing.sections] == ["Housekeeping"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        ("Tue, 28 Apr 2026 00:29:12 +0000", "2026-04-27"),  # sent in the evening, "tomorrow" in UTC
+        ("Mon, 27 Apr 2026 14:00:00 +0000", "2026-04-27"),
+    ],
+)
+def test_the_bylines_stated_day_beats_a_sending_time_a_day_off(sent, expected):
+    text = f"""---
+subject: "Shaking things up"
+date: {sent}
+---
+
+# Shaking things up
+
+By Casey Nolan • 27 Apr 2026
+
+Today I want to tell you about some changes to this newsletter, and why we are making them now.
+"""
+    assert parse(text, "letter.md").date == expected

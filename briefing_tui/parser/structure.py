@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from datetime import date
 from dataclasses import dataclass, field
 
 from briefing_tui.model import Briefing, Link, Section, Story
@@ -25,7 +26,7 @@ from briefing_tui.parser.metadata import (
     publication_from_web_link,
 )
 from briefing_tui.parser.dates import find_date
-from briefing_tui.parser.header import Header, norm, read_header, similarity, tokens
+from briefing_tui.parser.header import BYLINE, Header, norm, read_header, similarity, tokens
 from briefing_tui.parser.items import (
     IdMaker,
     as_line,
@@ -96,6 +97,18 @@ def title_like(text: str) -> bool:
     first = words[0]
     # "xAI", "iPhone" start lower-case but are names; a lower-case first word is a sentence.
     return not (first[0].islower() and not any(c.isupper() for c in first))
+
+
+def _closer_stated_day(sent: str | None, stated: str | None) -> str | None:
+    """The issue's own stated day over the sending time's UTC day when they are a day apart
+    (an evening e-mail in America is sent "tomorrow" in UTC)."""
+    if not sent or not stated or sent == stated:
+        return sent or stated
+    try:
+        gap = abs((date.fromisoformat(sent) - date.fromisoformat(stated)).days)
+    except ValueError:
+        return sent
+    return stated if gap == 1 else sent
 
 
 _LOGO_WORDS = frozenset(("logo", "image", "header", "banner", "icon", "spacer", "masthead"))
@@ -1042,6 +1055,15 @@ class _Builder:
             return None
         return printed_site_name(site, [block.text for block in self.all_blocks[:12]]) or site
 
+    def _byline_day(self) -> str | None:
+        """The day a byline near the top states ("By Casey Newton • 27 Apr 2026")."""
+        for block in self.all_blocks[:15]:
+            if len(block.text) <= 160 and BYLINE.match(block.text):
+                day = find_date(block.text)
+                if day:
+                    return day
+        return None
+
     def _place_top_chrome(self, header: Header, start: int) -> None:
         """Chrome above the body ("View online", "Read online") stays in the intro, in page order."""
         if not self.chrome:
@@ -1138,7 +1160,7 @@ class _Builder:
             lead_story = next((story for story in stories if not story.sponsored), None)
             if lead_story is not None:
                 title = lead_story.title
-        hint_date = find_date(self.hints.date)
+        hint_date = _closer_stated_day(find_date(self.hints.date), self._byline_day())
         return Briefing(
             title=title,
             subtitle=header.subtitle,
