@@ -13,6 +13,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 
 from briefing_tui.parser.blocks import Block, Kind
+from briefing_tui.parser.chrome import is_chrome
 from briefing_tui.parser.dates import DATE_LINE, find_date
 from briefing_tui.parser.labels import TEASER_PATTERN, label_for
 from briefing_tui.text import clean_text, truncate
@@ -182,8 +183,6 @@ _SEGMENT_SEPARATOR = re.compile(r"\s+[·|•]\s+")
 
 def _without_chrome(title: str) -> str:
     """A title line without the buttons printed beside it ("#457 — October 4, 2019 · Read on the Web")."""
-    from briefing_tui.parser.chrome import is_chrome
-
     parts = _SEGMENT_SEPARATOR.split(title)
     if len(parts) < 2:
         return title

@@ -193,7 +193,7 @@ def _is_topic(text: str) -> bool:
     if len(text.split()) > 5 or len(text) > 50:
         return False
     letters = [c for c in text if c.isalpha()]
-    return (bool(letters) and all(c.isupper() for c in letters)) or (bool(text) and ord(text[0]) >= 0x2190)
+    return (bool(letters) and all(c.isupper() for c in letters)) or _icon_led(text)
 
 
 def _rank(block: Block) -> int:
@@ -666,38 +666,19 @@ class _Builder:
                 )
             ):
                 title, rest, _ = entry
-                chunk, region = _Chunk(title=title, links=list(block.links), rank=7, from_item=True), "chunk"
-                chunk.linked = True
-                chunk.sponsored = bool(SPONSOR_SUFFIX.search(title))
-                chunk.blocks.append(Block(Kind.PARAGRAPH, rest))
-                chunk.matched_headline = self.headlines.matches(title)
-                if self.topic is not None:
-                    chunk.kicker, chunk.inherited = self.topic[0], True
-                self.chunks.append(chunk)
+                chunk, region = self._open_entry(title, Block(Kind.PARAGRAPH, rest), block, linked=True), "chunk"
                 index += 1
                 continue
             if region in ("intro", "chunk") and self._run_in_story(index):
                 # "**Unemployment insurance.** The US Department of Labor ...": a bold run-in title.
                 title = block.lead_strong or ""
-                chunk, region = _Chunk(title=title, rank=7, from_item=True, opener=block), "chunk"
-                rest = block.text[len(title) :].strip()
-                chunk.blocks.append(Block(Kind.PARAGRAPH, rest, links=list(block.links)))
-                chunk.matched_headline = self.headlines.matches(title)
-                if self.topic is not None:
-                    chunk.kicker, chunk.inherited = self.topic[0], True
-                self.chunks.append(chunk)
+                rest = Block(Kind.PARAGRAPH, block.text[len(title) :].strip(), links=list(block.links))
+                chunk, region = self._open_entry(title, rest, block, linked=False), "chunk"
                 index += 1
                 continue
             if region in ("intro", "chunk", "shortlist") and self._item_over_blurb(index):
                 # "- [Title](url) by Author" with its blurb in the paragraph under it.
-                chunk, region = _Chunk(title=block.text, links=list(block.links), rank=7, from_item=True), "chunk"
-                chunk.linked = True
-                chunk.sponsored = bool(SPONSOR_SUFFIX.search(block.text))
-                chunk.blocks.append(body[index + 1])
-                chunk.matched_headline = self.headlines.matches(block.text)
-                if self.topic is not None:
-                    chunk.kicker, chunk.inherited = self.topic[0], True
-                self.chunks.append(chunk)
+                chunk, region = self._open_entry(block.text, body[index + 1], block, linked=True), "chunk"
                 index += 2
                 continue
             if self._is_byline(block, chunk) and len(block.text.split()) <= 8:
@@ -805,6 +786,25 @@ class _Builder:
             and body[index + 3].kind is Kind.PARAGRAPH
         )
         return before or after
+
+    def _open_entry(self, title: str, text: Block, block: Block, *, linked: bool) -> _Chunk:
+        """A story read from one entry of a digest: its title, the text about it, the topic over it.
+        A linked title keeps its links on the chunk; a run-in title's links stay with its text."""
+        chunk = _Chunk(
+            title=title,
+            links=list(block.links) if linked else [],
+            rank=7,
+            from_item=True,
+            opener=block,
+            linked=linked,
+            sponsored=bool(SPONSOR_SUFFIX.search(title)),
+            matched_headline=self.headlines.matches(title),
+        )
+        chunk.blocks.append(text)
+        if self.topic is not None:
+            chunk.kicker, chunk.inherited = self.topic[0], True
+        self.chunks.append(chunk)
+        return chunk
 
     def _title_over_body(self, index: int) -> bool:
         """Is the block at ``index`` a title: a real heading, or a title-like line over body text?"""
