@@ -1119,7 +1119,12 @@ class _Builder:
             entries = [] if normalise_label(name) in OUTLOOK_TITLES else _link_entries(chunk.blocks)
             if not chunk.blocks and not chunk.links and position + 1 < len(self.chunks):
                 following = self.chunks[position + 1]
-                if following.title and not story_flags.get(position + 1) and _link_entries(following.blocks):
+                if (
+                    following.title
+                    and following.rank > chunk.rank
+                    and not story_flags.get(position + 1)
+                    and _link_entries(following.blocks)
+                ):
                     # A heading over headed lists of links ("Updates from the community" over
                     # "Official", "Newsletters"): it names the groups under it.
                     parent = (name, chunk.rank)
