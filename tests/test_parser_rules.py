@@ -1184,3 +1184,10 @@ By Casey Nolan • 27 Apr 2026
 Today I want to tell you about some changes to this newsletter, and why we are making them now.
 """
     assert parse(text, "letter.md").date == expected
+
+
+def test_an_empty_heading_beside_a_link_list_at_its_own_level_is_kept():
+    text = "# Gearbox\n\n## Archive\n\n## Cool bits\n\n- [Linker 2](https://g.example/2)\n- [Linker 3](https://g.example/3)\n"
+    briefing = parse(text, "gearbox.md")
+    assert "Archive" in visible_texts(briefing)
+    assert [item.group for item in briefing.shortlist] == ["Cool bits", "Cool bits"]
