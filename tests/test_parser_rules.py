@@ -1191,3 +1191,83 @@ def test_an_empty_heading_beside_a_link_list_at_its_own_level_is_kept():
     briefing = parse(text, "gearbox.md")
     assert "Archive" in visible_texts(briefing)
     assert [item.group for item in briefing.shortlist] == ["Cool bits", "Cool bits"]
+
+
+def test_the_editors_notes_are_sections_and_a_run_of_linked_briefs_is_the_shortlist():
+    html = """<html><body>
+<h1>Model Week #12: Agents everywhere</h1>
+<h2>Next Week in Model Week:</h2>
+<p>We start a series on state-space models.</p>
+<p>We also look at two new coding benchmarks.</p>
+<h2>Editorial: Agents everywhere</h2>
+<p>This week felt less like a model launch cycle and more like a shift in how software gets built.</p>
+<p>Three releases explain why, and they have little to do with benchmarks.</p>
+<h2>🤖 Releases</h2>
+<h3><a href="https://r.example/quillkit">Quillkit 1.0</a></h3>
+<p>A small library for writing agents that call shell tools safely and log every call.</p>
+<h3><a href="https://r.example/lumen">Lumen 2</a></h3>
+<p>The open image model now edits photos from a text instruction.</p>
+<h2>8 AI News You Need to Know</h2>
+<p>Northwind <a href="https://n.example/1">raised $30M</a> to build inference chips for phones.</p>
+<p><a href="https://n.example/2">Contoso and Fabrikam announced</a> a partnership on data centres in Ohio.</p>
+<p>Tailspin <a href="https://n.example/3">acquired Wingtip</a>, its third purchase this year.</p>
+<p>Litware <a href="https://n.example/4">open-sourced its eval suite</a> under the MIT licence.</p>
+<p><a href="https://n.example/5">Adatum committed up to $4B in Proseware</a> — $1B now, the rest on milestones.</p>
+<p>Woodgrove <a href="https://n.example/6">cut prices</a> for its hosted models by half.</p>
+<h2>Subscribe and don't miss out:</h2>
+<p>Model Week is a reader-supported publication. To receive new posts, consider becoming a free or paid subscriber.</p>
+<p><a href="https://mw.example/upgrade">Upgrade to paid</a></p>
+</body></html>"""
+    briefing = parse(html, "modelweek.html")
+    assert [s.title for s in briefing.stories] == ["Quillkit 1.0", "Lumen 2"]
+    sections = [s.title for s in briefing.sections]
+    assert sections[:2] == ["Next Week in Model Week", "Editorial: Agents everywhere"]
+    # The briefs, the dashed one included, are quick items under their heading.
+    assert [item.url for item in briefing.shortlist] == [f"https://n.example/{n}" for n in range(1, 7)]
+    assert {item.group for item in briefing.shortlist} == {"8 AI News You Need to Know"}
+    # The subscription appeal is the platform's furniture, kept in the footer.
+    footer = next(s for s in briefing.sections if s.title == "Footer")
+    assert "Upgrade to paid" in footer.body
+    assert any("reader-supported publication" in line for line in footer.body)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "date"),
+    [
+        ("<p>Apr 26</p><p>© 2026 Model Week</p>", "2026-04-26"),  # year from the copyright line
+        ("<p>April 26 • Issue #1869</p><p>Sunday April, 2026</p>", "2026-04-26"),
+        ("<p>Source: market data as of 4/27/2026, 6:00 AM ET</p>", "2026-04-27"),  # a data stamp
+    ],
+)
+def test_a_date_without_its_year_or_a_data_stamp_dates_the_issue(stamp, date):
+    html = f"""<html><body><h1>Daily Digest</h1>{stamp}
+<h2>Chips get cheaper</h2><p>Prices for inference chips fell again this quarter, and buyers noticed.</p>
+</body></html>"""
+    briefing = parse(html, "digest.html")
+    assert briefing.date == date
+    assert "Apr 26" not in [s.title for s in briefing.stories]
+
+
+def test_a_sending_time_chooses_the_year_of_a_yearless_day():
+    text = """---
+subject: "Year end"
+date: Thu, 01 Jan 2027 08:00:00 +0000
+---
+
+# Year end
+
+Dec 31
+
+## Chips get cheaper
+
+Prices for inference chips fell again this quarter, and buyers noticed.
+"""
+    assert parse(text, "letter.md").date == "2027-01-01"
+
+
+def test_a_date_in_the_banner_pictures_words_dates_the_issue():
+    html = """<html><body><p><a href="https://b.example/web">View in browser</a></p>
+<img alt="The Weekly top banner - April 24, 2026" src="https://b.example/banner.png">
+<p>Dear friends,</p><p>Coding agents speed up some kinds of software work far more than others.</p>
+</body></html>"""
+    assert parse(html, "weekly.html").date == "2026-04-24"

@@ -347,8 +347,11 @@ def test_substack_essay_with_link_sections_and_page_chrome():
     assert briefing.shortlist[0].url == "https://news.example.com/ftc-kids"
     sections = {s.title: s.body for s in briefing.sections}
     assert sections["Talk to me"] == ("Send tips, comments and questions: kim@switchboard.example.com.",)
-    # Like/Comment/Restack buttons, the copyright and the address are the page's footer.
+    # The platform's subscription appeal, Like/Comment/Restack buttons, the copyright and the
+    # address are the page's footer.
     assert sections["Footer"] == (
+        "Switchboard is a reader-supported publication. To receive new posts and support my work, "
+        "consider becoming a free or paid subscriber.",
         "Like · Comment · Restack",
         "© 2026 Kim Chen",
         "548 Market Street PMB 72296, San Francisco, CA 94104",

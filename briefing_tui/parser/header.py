@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from briefing_tui.parser.blocks import Block, Kind
 from briefing_tui.parser.chrome import is_chrome
-from briefing_tui.parser.dates import DATE_LINE, find_date
+from briefing_tui.parser.dates import DATE_LINE, find_date, yearless_day
 from briefing_tui.parser.labels import TEASER_PATTERN, label_for
 from briefing_tui.text import clean_text, truncate
 
@@ -76,6 +76,8 @@ class Header:
     intro: list[str] = field(default_factory=list)
     #: The title is only the opening words of the first paragraph: nothing better was found.
     weak_title: bool = False
+    #: (month, day) of a date line that leaves out the year ("Apr 26 • Issue #1869").
+    yearless: tuple[int, int] | None = None
 
 
 def _date_part(text: str) -> tuple[str | None, str]:
@@ -102,6 +104,19 @@ def _date_part(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+def _yearless_part(text: str) -> tuple[tuple[int, int], str] | None:
+    """((month, day), the rest) for a metadata line whose date leaves out the year."""
+    if len(text) > _MAX_META:
+        return None
+    parts = _META_SPLIT.split(text)
+    for index, part in enumerate(parts):
+        found = yearless_day(part.strip(" *_"))
+        if found:
+            rest = (p.strip() for p in parts[:index] + parts[index + 1 :])
+            return found, " · ".join(p for p in rest if p)
+    return None
+
+
 _ANY_DATE = re.compile(
     r"(?:\d{4}-\d{1,2}-\d{1,2}|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
     r"\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Za-z]{3,9}\.?,?\s+\d{4})"
@@ -126,6 +141,7 @@ def is_meta(block: Block) -> bool:
         or BYLINE.match(text)
         or TEASER_PATTERN.match(text)
         or _date_part(text)[0]
+        or _yearless_part(text)
     )
 
 
@@ -338,7 +354,13 @@ class HeaderReader:
             return True
         found, remainder = _date_part(text)
         if not found:
-            return False
+            yearless = _yearless_part(text)
+            if yearless is None:
+                return False
+            header.yearless = header.yearless or yearless[0]
+            if yearless[1]:
+                header.intro.append(yearless[1])
+            return True
         header.date = header.date or found
         if remainder:
             # "Chips, models and the people behind them · April 7, 2026": a dek with a date;

@@ -160,6 +160,21 @@ OUTLOOK_TITLES: frozenset[str] = frozenset(
     )
 )
 
+#: Other headings of the editor's own notes: an editorial, a letter from the editor, a preview of
+#: the next issue ("Next Week in The Sequence"). What stands under them is the editor's text.
+_NOTE_TITLE = re.compile(
+    r"^(?:editorial|editor's note|a note from (?:the|our) \w+|from the editor|letter from the editor|"
+    r"next week(?: (?:in|on|at) .{1,40})?|coming (?:up )?next (?:week|time|issue)|in the next issue)(?:\s*:.*)?$",
+    re.DOTALL,
+)
+
+
+def is_note_title(text: str) -> bool:
+    """Does ``text`` head the editor's own notes (an outlook, an editorial), never a story?"""
+    key = normalise_label(text)
+    return key in OUTLOOK_TITLES or bool(_NOTE_TITLE.match(key))
+
+
 #: Prefixes that introduce the headline list of "In today's <Publication>:" style.
 HEADLINE_PREFIXES: tuple[str, ...] = ("in today's ", "in todays ", "in today’s ", "today in ")
 

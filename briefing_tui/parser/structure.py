@@ -25,7 +25,7 @@ from briefing_tui.parser.metadata import (
     publication_from_title,
     publication_from_web_link,
 )
-from briefing_tui.parser.dates import find_date
+from briefing_tui.parser.dates import find_date, stamped_date, stated_year, with_year
 from briefing_tui.parser.header import BYLINE, Header, norm, read_header, similarity, tokens
 from briefing_tui.parser.items import (
     IdMaker,
@@ -40,12 +40,12 @@ from briefing_tui.parser.labels import (
     CLASSIFIED_TITLES,
     CREDIT_PATTERN,
     FOOTER_PATTERN,
-    OUTLOOK_TITLES,
     SPONSOR_BYLINE,
     SPONSOR_PATTERN,
     SPONSOR_SUFFIX,
     Label,
     inline_label,
+    is_note_title,
     label_for,
     normalise_label,
 )
@@ -222,6 +222,9 @@ def _is_linked(block: Block) -> bool:
 _SHORTLIST_NAMES = frozenset(("shortlist", "the shortlist"))
 #: Longest list entry (in words) that still reads as a quick item rather than a story's text.
 _QUICK_ITEM_WORDS = 80
+#: A run of at least this many short paragraphs, each with a link, is a list of briefs.
+_BRIEF_RUN = 5
+_BRIEF_WORDS = 60
 
 
 def _link_entries(blocks: list[Block]) -> list[Block]:
@@ -246,6 +249,13 @@ def _link_entries(blocks: list[Block]) -> list[Block]:
         return []
     paragraphs = [block for block in blocks if block.kind is Kind.PARAGRAPH]
     if len(paragraphs) >= 2 and all(_is_linked(block) and len(block.text.split()) <= 20 for block in paragraphs):
+        return paragraphs
+    if (
+        len(paragraphs) >= _BRIEF_RUN
+        and len(paragraphs) == len(blocks)
+        and all(block.links and len(block.text.split()) <= _BRIEF_WORDS for block in paragraphs)
+    ):
+        # A run of one-sentence briefs, each linking its source inside the sentence.
         return paragraphs
     return []
 
@@ -658,7 +668,12 @@ class _Builder:
             entry = _item_story(block) if region in ("intro", "chunk", "shortlist") else None
             if entry and (
                 (chunk is not None and chunk.from_item)
-                or entry[2]
+                # Amid a heading's paragraphs, a plain link before a dash opens a sentence
+                # ("Google committed $40B to X — $10B now"), not an entry of its own.
+                or (
+                    entry[2]
+                    and (block.lead_strong is not None or block.kind is Kind.ITEM or chunk is None or not chunk.blocks)
+                )
                 or (
                     (chunk is None or not chunk.blocks)
                     and index + 1 < len(body)
@@ -903,6 +918,9 @@ class _Builder:
             # An essay's table of contents names its parts: long parts with no story signals
             # anywhere in the issue stay sections.
             return sum(1 for b in chunk.blocks if b.kind is Kind.PARAGRAPH) <= 4
+        if chunk.title and is_note_title(chunk.title) and not (chunk.sponsored or chunk.matched_headline):
+            # "Editorial", "Next week in ...", "What to watch": the editor's own notes, a section.
+            return False
         if chunk.sponsored or chunk.kicker or chunk.matched_headline or chunk.linked or chunk.from_item:
             return True
         if not self.briefing_mode:
@@ -918,6 +936,9 @@ class _Builder:
             return True
         if chunk.title and self.headlines.matches(chunk.title):
             return True
+        if _link_entries(chunk.blocks):
+            # A heading over one-line briefs, each with its link ("10 AI News You Need to Know").
+            return False
         return not self.headlines.texts and any(b.kind is Kind.PARAGRAPH for b in chunk.blocks)
 
     def story(self, chunk: _Chunk, make_id: IdMaker) -> Story:
@@ -1064,6 +1085,27 @@ class _Builder:
                     return day
         return None
 
+    def _yearless_day(self, header: Header, near: str | None) -> str | None:
+        """The day of a date line that leaves out its year ("Apr 26"): the year comes from the
+        sending time, else from one the issue states ("© 2026", "Sunday April, 2026")."""
+        if header.yearless is None:
+            return None
+        month, day = header.yearless
+        near = near or self.hints.fallback_date
+        year = None
+        if not near:
+            year = next((y for y in (stated_year(b.text) for b in self.all_blocks if len(b.text) <= 200) if y), None)
+        return with_year(month, day, near=near, year=year)
+
+    def _stamped_day(self) -> str | None:
+        """A day the issue stamps on its data ("Market data as of 4/27/2026"), as a last resort."""
+        for block in self.all_blocks:
+            if len(block.text) <= 300:
+                day = stamped_date(block.text)
+                if day:
+                    return day
+        return None
+
     def _place_top_chrome(self, header: Header, start: int) -> None:
         """Chrome above the body ("View online", "Read online") stays in the intro, in page order."""
         if not self.chrome:
@@ -1116,7 +1158,7 @@ class _Builder:
                 self.shortlist.append((at.get(id(chunk.opener), 0), entry, chunk.kicker))
                 continue
             name = chunk.title or chunk.kicker or "Untitled"
-            entries = [] if normalise_label(name) in OUTLOOK_TITLES else _link_entries(chunk.blocks)
+            entries = [] if is_note_title(name) else _link_entries(chunk.blocks)
             if not chunk.blocks and not chunk.links and position + 1 < len(self.chunks):
                 following = self.chunks[position + 1]
                 if (
@@ -1166,11 +1208,21 @@ class _Builder:
             if lead_story is not None:
                 title = lead_story.title
         hint_date = _closer_stated_day(find_date(self.hints.date), self._byline_day())
+        day = (
+            header.date
+            or self.doc_date
+            or find_date(" ".join(self.hints.masthead))
+            or hint_date
+            or self._yearless_day(header, hint_date)
+            or find_date(title[:300])
+            or self.hints.fallback_date
+            or self._stamped_day()
+        )
         return Briefing(
             title=title,
             subtitle=header.subtitle,
             source=self.source,
-            date=header.date or self.doc_date or hint_date or find_date(title[:300]) or self.hints.fallback_date,
+            date=day,
             url=self.hints.url,
             intro=tuple(header.intro + self.intro_blocks),
             intro_links=unique_links(
