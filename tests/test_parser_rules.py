@@ -1271,3 +1271,27 @@ def test_a_date_in_the_banner_pictures_words_dates_the_issue():
 <p>Dear friends,</p><p>Coding agents speed up some kinds of software work far more than others.</p>
 </body></html>"""
     assert parse(html, "weekly.html").date == "2026-04-24"
+
+
+def test_a_labelled_notice_with_a_link_under_the_headline_list_is_a_quick_item():
+    text = """Sample Plural — 2026.03.04 edition
+==================================
+
+*Bridge inspections, ferry timetables, and school lunches.*
+
+*👋 Job alert: [We're hiring a data editor](https://jobs.example/editor) for our graphics desk.*
+
+*Programming note: no issue next week.*
+
+__Bridge inspections.__ The national bridge inventory lists condition ratings for every public bridge.
+
+__Ferry timetables.__ A volunteer project collects historical ferry timetables from port archives.
+
+__School lunches.__ Menus from four hundred school districts, scraped weekly since 2019.
+"""
+    briefing = parse(text, "plural.md")
+    assert [(item.text, item.url) for item in briefing.shortlist] == [
+        ("👋 Job alert: We're hiring a data editor for our graphics desk.", "https://jobs.example/editor")
+    ]
+    # A note without a link stays the editor's introduction.
+    assert "Programming note: no issue next week." in briefing.intro

@@ -196,6 +196,24 @@ def _is_topic(text: str) -> bool:
     return (bool(letters) and all(c.isupper() for c in letters)) or _icon_led(text)
 
 
+_NOTICE = re.compile(r"^[\W_]{0,3}\s*([A-Z][\w'’]*(?: [\w'’]+){0,2}):\s+\S")
+
+
+def _is_notice(block: Block) -> bool:
+    """A one-line notice with a link under a short label ("Job alert: ...", "Event: ...")."""
+    match = _NOTICE.match(block.text)
+    return (
+        match is not None
+        # A named link ("[We're hiring](url)"), not an exporter's bare "(https://...)".
+        and any(link.text != link.url for link in block.links)
+        and block.kind is not Kind.HEADING
+        and len(block.text.split()) <= 50
+        and label_for(match.group(1)) is None
+        and inline_label(block.text) is None
+        and not SPONSOR_PATTERN.match(normalise_label(match.group(1)))
+    )
+
+
 def _rank(block: Block) -> int:
     """How high a title stands: heading levels 1-6, then bold paragraphs (7), then plain lines (8)."""
     if block.is_heading:
@@ -722,6 +740,10 @@ class _Builder:
                 self._add_shortlist(index, block)
             elif region == "references":
                 self.references.append(block)
+            elif self.headlines.texts and _is_notice(block):
+                # "👋 Job alert: [We're hiring a reporter](url) ..." under the headline list: a
+                # quick item of its own, not the editor's introduction.
+                self.shortlist.append((index, block, None))
             else:
                 self.intro_blocks.append(as_line(block))
                 self.intro_links.extend(block.links)
