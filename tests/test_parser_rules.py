@@ -1295,3 +1295,75 @@ __School lunches.__ Menus from four hundred school districts, scraped weekly sin
     ]
     # A note without a link stays the editor's introduction.
     assert "Programming note: no issue next week." in briefing.intro
+
+
+NEURAL_DAILY = """---
+subject: "What changed inside Lumen 5"
+from: "Neural Daily <hello@neural.example>"
+date: "Fri, 29 May 2026 11:08:40 +0000"
+---
+Welcome, humans.
+
+**Here's what happened in AI today:**
+
+* Lumen Labs released Lumen 5 with effort controls.
+* Northwind opened rides in its new robotaxi.
+
+View image: (https://cdn.example/a-very-long-path/with/many/segments/0f7e9fb9-d2e5-4fb4-9f28-bf633aa11bc2/banner-image-for-the-story.png?width=1200&quality=80&format=auto)
+Follow image link: (https://neural.example/youtube-channel-with-a-long-tracking-query?utm_source=newsletter&utm_medium=email&utm_campaign=may)
+Caption: Click the image to subscribe!
+
+# Lumen Labs released Lumen 5, and the tradeoff is already showing.
+
+Every new frontier model has to answer one question: is it smarter, and can you trust it with more work?
+
+**Here's what happened:**
+
+* Lumen 5 costs the same as Lumen 4.
+* It adds effort controls.
+
+**So what was the vibe on X?**
+
+* The praise camp showed up fast, and the skeptics a little later.
+
+**Why this matters:** Labs are trying to make models more capable without making them more reckless.
+
+# Northwind opened rides in its new robotaxi.
+
+The company's new vehicle is built for cities, and riders in two of them can now book it from the app.
+
+# Skill of the Day: Use workflow mode for big messy tasks
+
+Some tasks fail because they are hard. Others fail because they are too big for one chat window to hold.
+
+# A Cat's Commentary
+
+That's all for now.
+"""
+
+
+def test_a_storys_own_subheadings_and_details_label_stay_in_the_story():
+    briefing = parse(NEURAL_DAILY, "neural.md")
+    lead = briefing.stories[0]
+    assert lead.title == "Lumen Labs released Lumen 5, and the tradeoff is already showing."
+    # "Here's what happened:" inside the story opens its details, not a second headline list.
+    assert lead.unpacked[:2] == ("Lumen 5 costs the same as Lumen 4.", "It adds effort controls.")
+    assert lead.bottom_line == "Labs are trying to make models more capable without making them more reckless."
+    assert briefing.headlines == (
+        "Lumen Labs released Lumen 5 with effort controls.",
+        "Northwind opened rides in its new robotaxi.",
+    )
+
+
+def test_a_headed_piece_beside_the_listed_stories_is_a_story_and_image_placeholders_are_chrome():
+    briefing = parse(NEURAL_DAILY, "neural.md")
+    assert [s.title for s in briefing.stories] == [
+        "Lumen Labs released Lumen 5, and the tradeoff is already showing.",
+        "Northwind opened rides in its new robotaxi.",
+        "Skill of the Day: Use workflow mode for big messy tasks",
+    ]
+    assert "A Cat's Commentary" in [s.title for s in briefing.sections]
+    # The exporter's picture placeholder is furniture: kept in the footer, never the intro.
+    assert not any("Follow image link" in line for line in briefing.intro)
+    footer = next(s for s in briefing.sections if s.title == "Footer")
+    assert any(line.startswith("View image:") for line in footer.body)

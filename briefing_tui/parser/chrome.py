@@ -79,9 +79,18 @@ _BUTTON = re.compile(
 )
 
 
+#: A text export's picture placeholder: "View image: (url)", "Follow image link: (url)" and the
+#: picture's caption, however long the URLs make it.
+_IMAGE_PLACEHOLDER = re.compile(
+    r"^(?:(?:view image|follow image link)\s*:\s*\(\S+\)\s*)+(?:caption\s*:[^\n]{0,200})?$", re.IGNORECASE
+)
+
+
 def is_chrome(block: Block) -> bool:
     """Is ``block`` page furniture rather than part of the issue?"""
     text = block.text.strip()
+    if _IMAGE_PLACEHOLDER.match(text):
+        return True
     if not text or len(text) > 300 or block.kind is Kind.HEADING and len(text) > 60:
         return False
     if _CHROME_LINES.match(text) or _JUMP.match(text) or _SOCIAL.match(text) or _POINT_NUMBER.match(text):

@@ -355,6 +355,16 @@ class _Builder:
         self._candidates: dict[int, str | None] = {}
         self._story_labels: dict[int, tuple[Label, str | None] | None] = {}
         self.has_markup_headings = any(b.is_heading or b.all_strong for b in blocks)
+        #: Some bold line stands right under a heading: the issue titles stories in bold
+        #: inside its sections ("## Markets" over "**Stocks rally**").
+        self._bold_titles = any(
+            block.all_strong
+            and not block.is_heading
+            and before.is_heading
+            and title_like(block.text)
+            and label_for(block.text) is None
+            for before, block in zip(blocks, blocks[1:])
+        )
         self._source_key: str | None = None
 
     # -- classification ------------------------------------------------------------------------
@@ -569,6 +579,16 @@ class _Builder:
             return False
         if self.headlines.matches(block.text):
             return True
+        if (
+            chunk is not None
+            and chunk.blocks
+            and chunk.rank <= 6
+            and not block.is_heading
+            and not self._bold_titles
+        ):
+            # A bold line inside a story under a marked-up heading ("**So what was the vibe?**")
+            # is the story's own subheading, where no story of the issue is titled in bold.
+            return False
         if kind == "soft" and chunk is not None and not chunk.blocks and chunk.title and chunk.rank < 8:
             # A plain line right under a marked-up title belongs to that story (a dek, a credit).
             return False
@@ -616,6 +636,11 @@ class _Builder:
                 index += 1
                 continue
             label = self.bare_label(block)
+            if label is Label.HEADLINES and chunk is not None and chunk.blocks and self.headlines.texts:
+                # "Here's what happened:" inside a story, below the issue's headline list, opens
+                # the story's details, not a second headline list.
+                self._labels[id(block)] = label = Label.UNPACKED
+                self._story_labels.pop(id(block), None)
             if label in (Label.SHORTLIST, Label.REFERENCES, Label.HEADLINES):
                 region, chunk, self.topic = label.value, None, None
                 name = _title_text(block).rstrip(":").strip()
@@ -958,6 +983,14 @@ class _Builder:
             return True
         if chunk.title and self.headlines.matches(chunk.title):
             return True
+        if (
+            chunk.title
+            and chunk.rank in self._headline_ranks
+            and any(b.kind is Kind.PARAGRAPH and len(b.text.split()) >= 15 for b in chunk.blocks)
+        ):
+            # A headed piece beside the listed stories, under the same kind of heading, with
+            # text of its own ("AI Skill of the Day: ..."): a story the headline list left out.
+            return True
         if _link_entries(chunk.blocks):
             # A heading over one-line briefs, each with its link ("10 AI News You Need to Know").
             return False
@@ -1160,6 +1193,8 @@ class _Builder:
         )
         self.prepare(start)
         self.walk()
+        #: Heading levels of the stories the headline list names.
+        self._headline_ranks = {c.rank for c in self.chunks if c.title and c.matched_headline and c.rank <= 6}
         story_flags = {pos: self.is_story(chunk) for pos, chunk in enumerate(self.chunks)}
         used_groups = self._apply_groups(story_flags)
         stories: list[Story] = []
