@@ -1367,3 +1367,46 @@ def test_a_headed_piece_beside_the_listed_stories_is_a_story_and_image_placehold
     assert not any("Follow image link" in line for line in briefing.intro)
     footer = next(s for s in briefing.sections if s.title == "Footer")
     assert any(line.startswith("View image:") for line in footer.body)
+
+
+WORLD_BRIEF = """<html><head><title></title></head><body>
+<p>Lagos · Lima · Oslo</p><p>April 27, 2026</p>
+<h1>Morning</h1>
+<h2>The World Today</h2>
+<ol><li>Port strike spreads</li><li>Rates stay put</li></ol>
+<p>↓</p><p>1</p>
+<h2>Port strike spreads to three cities</h2>
+<p>Jane Okafor/Reuters</p>
+<p>Dock workers in three more cities walked out on Monday, halting most container traffic in the region.</p>
+<p><a href="https://share.example/x">↓</a></p><p>2</p>
+<h2>Central banks set to keep rates where they are</h2>
+<p>Policymakers signalled they would wait for another quarter of data before moving rates again this year.</p>
+<p><a href="https://share.example/y">↓</a></p>
+<p>Flagging</p>
+<ul><li>The port authority publishes its monthly traffic figures.</li>
+<li>A court hears the dockworkers' union appeal.</li></ul>
+<p>↓</p>
+<p>LRS</p>
+<p><b>Victory conditions</b></p>
+<p>Early last year things looked bad for the coalition, and most forecasts said so at length.</p>
+<p><b>And justice for all</b></p>
+<p>Modern political philosophy is dominated by one man, and a new book argues that is a problem.</p>
+</body></html>"""
+
+
+def test_share_rows_end_a_part_and_briefs_under_a_plain_heading_are_quick_items():
+    briefing = parse_document(WORLD_BRIEF.encode(), filename="world.html", title="🟡 Strikes and rates")
+    assert [(s.kicker, s.title) for s in briefing.stories] == [
+        (None, "Port strike spreads to three cities"),
+        (None, "Central banks set to keep rates where they are"),
+        ("LRS", "Victory conditions"),
+        ("LRS", "And justice for all"),  # the plain tag holds over every bold title under it
+    ]
+    # The wire photo credit under a headline is not the story's lead.
+    assert briefing.stories[0].lead.startswith("Dock workers")
+    assert [(i.group, i.text) for i in briefing.shortlist] == [
+        ("Flagging", "The port authority publishes its monthly traffic figures."),
+        ("Flagging", "A court hears the dockworkers' union appeal."),
+    ]
+    # The edition's one-word banner is part of the masthead, not a topic over every story.
+    assert "Morning" in briefing.intro

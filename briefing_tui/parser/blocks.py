@@ -109,8 +109,13 @@ def make_block(
 
 
 def is_ornament(text: str) -> bool:
-    """A line of emoji or symbols with no letters or digits ("🚀", "⚡"): a section's icon."""
-    return 0 < len(text) <= 12 and not any(c.isalnum() for c in text) and any(ord(c) >= 0x2190 for c in text)
+    """A line of emoji or symbols with no letters or digits ("🚀", "⚡"): a section's icon.
+    Arrows ("↓", "→") point at what follows or end a part; they are never an icon."""
+    return (
+        0 < len(text) <= 12
+        and not any(c.isalnum() for c in text)
+        and any(ord(c) >= 0x2190 and not 0x2190 <= ord(c) <= 0x21FF and not 0x2B00 <= ord(c) <= 0x2B0F for c in text)
+    )
 
 
 def fold_ornaments(blocks: list[Block]) -> list[Block]:

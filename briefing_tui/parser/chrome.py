@@ -117,11 +117,16 @@ def split_chrome(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
     kept: list[Block] = []
     chrome: list[Block] = []
     poll = False
+    separated = False
     for block in blocks:
         if poll and _is_poll_answer(block):
             chrome.append(block)
             continue
         poll = bool(_POLL.match(block.text.strip()))
+        if _is_separator(block):
+            # A row of share or jump buttons, or a point's number, ends what stood above it: the
+            # next block starts a new part, as after a rule.
+            separated = True
         if is_chrome(block):
             if block.links and kept and is_button(block):
                 previous = kept[-1]
@@ -129,5 +134,12 @@ def split_chrome(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
                 previous.links = previous.links + [link for link in block.links if link.url not in known]
             chrome.append(block)
             continue
+        if separated:
+            block.after_break, separated = True, False
         kept.append(block)
     return kept, chrome
+
+
+def _is_separator(block: Block) -> bool:
+    text = block.text.strip()
+    return bool(_JUMP.match(text) or _SOCIAL.match(text) or _POINT_NUMBER.match(text))

@@ -78,6 +78,8 @@ class Header:
     weak_title: bool = False
     #: (month, day) of a date line that leaves out the year ("Apr 26 • Issue #1869").
     yearless: tuple[int, int] | None = None
+    #: A banner heading that names the edition ("Flagship"), not the issue: part of the masthead.
+    banner: Block | None = None
 
 
 def _date_part(text: str) -> tuple[str | None, str]:
@@ -270,6 +272,7 @@ class HeaderReader:
                     and similarity(block.text, self.hint_title) < 0.5
                 ):
                     # A one- or two-word banner ("Flagship") under a real subject is the masthead.
+                    header.banner = block
                     break
                 for above in blocks[:index]:
                     header.date = header.date or _date_part(above.text)[0]

@@ -224,6 +224,12 @@ CREDIT_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
+#: A wire picture's credit: the photographer and the agency ("Jonathan Ernst/Reuters",
+#: "Bernadett Szabo/File Photo/Reuters"), after the picture's caption or alone.
+PHOTO_CREDIT = re.compile(
+    r"^(?:[^.]{1,80}\.\s+)?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,2}(?:/[A-Z][\w.'’ -]{1,30}){1,3}$"
+)
+
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
 #: A list number in front of a label ("3. Quick takes", "2) Sources").
 _NUMBERING = re.compile(r"^\d{1,2}\s*[.):]\s+")

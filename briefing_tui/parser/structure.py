@@ -39,6 +39,7 @@ from briefing_tui.parser.labels import (
     CHROME_PATTERN,
     CLASSIFIED_TITLES,
     CREDIT_PATTERN,
+    PHOTO_CREDIT,
     FOOTER_PATTERN,
     SPONSOR_BYLINE,
     SPONSOR_PATTERN,
@@ -245,7 +246,7 @@ _BRIEF_RUN = 5
 _BRIEF_WORDS = 60
 
 
-def _link_entries(blocks: list[Block]) -> list[Block]:
+def _link_entries(blocks: list[Block], *, briefs: bool = False) -> list[Block]:
     """The entries of a list of links under a heading, or [] when the blocks are not one.
 
     Link digests and e-mail newsletters end with lists like "Cool Bits", "Around the Horn",
@@ -263,6 +264,10 @@ def _link_entries(blocks: list[Block]) -> list[Block]:
         if linked >= 2 and linked * 3 >= len(items) * 2 and all(
             len(block.text.split()) <= _QUICK_ITEM_WORDS for block in items
         ):
+            return items
+        if briefs and len(items) == len(blocks) and all(len(block.text.split()) <= _BRIEF_WORDS for block in items):
+            # In a briefing, a heading over nothing but a list of one-line briefs ("Flagging",
+            # "Happening today") lists quick items; in an essay it lists the author's points.
             return items
         return []
     paragraphs = [block for block in blocks if block.kind is Kind.PARAGRAPH]
@@ -366,6 +371,7 @@ class _Builder:
             for before, block in zip(blocks, blocks[1:])
         )
         self._source_key: str | None = None
+        self.banner: Block | None = None
 
     # -- classification ------------------------------------------------------------------------
     def bare_label(self, block: Block) -> Label | None:
@@ -443,7 +449,7 @@ class _Builder:
     @staticmethod
     def is_credit(block: Block) -> bool:
         """A picture credit under a title ("Illustration: Jane Doe/Outlet")."""
-        return len(block.text) < 140 and bool(CREDIT_PATTERN.match(block.text))
+        return len(block.text) < 140 and bool(CREDIT_PATTERN.match(block.text) or PHOTO_CREDIT.match(block.text))
 
     def _is_sponsor(self, block: Block) -> bool:
         return (
@@ -583,7 +589,9 @@ class _Builder:
             chunk is not None
             and chunk.blocks
             and chunk.rank <= 6
+            and block.all_strong
             and not block.is_heading
+            and not block.after_break
             and not self._bold_titles
         ):
             # A bold line inside a story under a marked-up heading ("**So what was the vibe?**")
@@ -706,7 +714,10 @@ class _Builder:
                 if chunk.group:
                     self.topic = None
                 elif chunk.title is not None:
-                    self.topic = (chunk.kicker or "", _rank(block))
+                    # The topic holds over titles like the one it tagged: a plain "LRS" over
+                    # bold titles ends at a heading above them, not at the next bold title.
+                    tag = _rank(block)
+                    self.topic = (chunk.kicker or "", chunk.rank - 1 if tag > chunk.rank else tag)
                 continue
             entry = _item_story(block) if region in ("intro", "chunk", "shortlist") else None
             if entry and (
@@ -775,7 +786,10 @@ class _Builder:
             index += 1
 
     def _is_masthead_line(self, block: Block) -> bool:
-        """The publication's name printed on its own line ("Pipe Weekly" above the first entry)."""
+        """The publication's name printed on its own line ("Pipe Weekly" above the first entry),
+        or the edition's banner over the issue ("Flagship")."""
+        if block is self.banner:
+            return True
         if not self.source or len(block.text) > 60:
             return False
         if self._source_key is None:
@@ -1184,6 +1198,7 @@ class _Builder:
         )
         header, start = read_header(self.blocks, self.hints.title or self.doc_title, self.hints.filename, known)
         self._place_top_chrome(header, start)
+        self.banner = header.banner
         self.source = (
             header.source
             or known
@@ -1215,7 +1230,7 @@ class _Builder:
                 self.shortlist.append((at.get(id(chunk.opener), 0), entry, chunk.kicker))
                 continue
             name = chunk.title or chunk.kicker or "Untitled"
-            entries = [] if is_note_title(name) else _link_entries(chunk.blocks)
+            entries = [] if is_note_title(name) else _link_entries(chunk.blocks, briefs=self.briefing_mode)
             if not chunk.blocks and not chunk.links and position + 1 < len(self.chunks):
                 following = self.chunks[position + 1]
                 if (
