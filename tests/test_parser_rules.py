@@ -1410,3 +1410,42 @@ def test_share_rows_end_a_part_and_briefs_under_a_plain_heading_are_quick_items(
     ]
     # The edition's one-word banner is part of the masthead, not a topic over every story.
     assert "Morning" in briefing.intro
+
+
+def test_bold_opening_words_mark_a_briefing_and_a_pictures_link_does_not_title_a_story():
+    news = "".join(
+        f"<p><b>{lead}</b> {text} It is a developing story with more detail to come later today.</p>"
+        for lead, text in [
+            ("The man accused", "of storming the dinner had spent years building an arsenal, police said."),
+            ("Oil gained", "as the strait remained effectively impassable and talks stayed in limbo."),
+            ("The King", "arrives in Washington today for a four-day state visit amid tensions."),
+            ("Budget airlines", "are asking the White House for a bailout as fuel costs keep climbing."),
+        ]
+    )
+    html = f"""<html><head><title>Gunman's motive probed</title></head><body>
+<p>Good morning. The gunman is set to be arraigned today.</p>{news}
+<h2><a href="https://img.example/1"><img src="https://img.example/1.png"></a>The Big Take</h2>
+<p>Scientists at work on a neutral atom quantum computer. Photographer: Jo Bloggs/Getty Images</p>
+<p><b>Goldman Sachs retreated</b> from quantum computing while its rival doubled down, showing how
+Wall Street is split on when the machines will pay off.</p>
+<h2>Before You Go</h2>
+<p>Ask Americans how much they need to retire and one number comes up: a million dollars. Better,
+simpler rules offer a more useful answer for most households.</p>
+</body></html>"""
+    briefing = parse(html, "morning.html")
+    assert [s.title for s in briefing.stories] == ["The Big Take", "Before You Go"]
+    assert not any(s.title == "The Big Take" for s in briefing.sections)
+
+
+def test_a_picture_link_in_an_essays_heading_does_not_make_it_a_story():
+    html = """<html><head><title>On slow software</title></head><body>
+<h1>On slow software</h1>
+<p>Most programs got slower as computers got faster, and few people measure it.</p>
+<h2><a href="https://img.example/2"><img src="https://img.example/2.png"></a>Why it happens</h2>
+<p>Layers of abstraction pile up, and nobody measures the cold start of the whole stack.</p>
+<h2>What to do</h2>
+<p>Measure the cold start on every release, and remove one feature for every two you add.</p>
+</body></html>"""
+    briefing = parse(html, "slow.html")
+    assert briefing.stories == ()
+    assert [s.title for s in briefing.sections][:2] == ["Why it happens", "What to do"]

@@ -232,9 +232,11 @@ def _title_text(block: Block) -> str:
 
 def _is_linked(block: Block) -> bool:
     """Is the block (mostly) one link, as story headlines in link digests are?"""
-    if not block.links:
+    # A picture's link has its address for text: it links no words of the block.
+    named = [link for link in block.links if link.text != link.url and link.text in block.text]
+    if not named:
         return False
-    covered = max(len(link.text) for link in block.links)
+    covered = max(len(link.text) for link in named)
     return covered >= len(block.text) * 0.6
 
 
@@ -506,7 +508,20 @@ class _Builder:
         self.signals = bool(self.lead_prefixes - own) or any(
             self._is_story_signal(block) or self._has_lead_prefix(block) for block in kept
         )
-        self.briefing_mode = self.signals or self.headline_range is not None or bool(self.headlines.texts)
+        #: News paragraphs that open on bold words ("**The man accused** of storming ..."): the
+        #: way briefings set their items, which essays do not do paragraph after paragraph.
+        run_ins = sum(
+            1
+            for block in kept
+            if block.kind is Kind.PARAGRAPH
+            and block.lead_strong
+            and not block.strong_label
+            and len(block.lead_strong) * 3 < len(block.text)
+            and len(block.text.split()) >= 20
+        )
+        self.briefing_mode = (
+            self.signals or self.headline_range is not None or bool(self.headlines.texts) or run_ins >= 4
+        )
 
     def _find_headlines(self) -> tuple[int, int] | None:
         body = self.body
@@ -1005,7 +1020,7 @@ class _Builder:
             # A headed piece beside the listed stories, under the same kind of heading, with
             # text of its own ("AI Skill of the Day: ..."): a story the headline list left out.
             return True
-        if _link_entries(chunk.blocks):
+        if chunk.blocks and len(_link_entries(chunk.blocks)) == len(chunk.blocks):
             # A heading over one-line briefs, each with its link ("10 AI News You Need to Know").
             return False
         return not self.headlines.texts and any(b.kind is Kind.PARAGRAPH for b in chunk.blocks)
