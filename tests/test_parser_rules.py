@@ -1449,3 +1449,40 @@ def test_a_picture_link_in_an_essays_heading_does_not_make_it_a_story():
     briefing = parse(html, "slow.html")
     assert briefing.stories == ()
     assert [s.title for s in briefing.sections][:2] == ["Why it happens", "What to do"]
+
+
+def test_an_untitled_story_takes_the_headline_listed_in_its_place():
+    text = """---
+title: "Lumen puts the brakes on Nova"
+---
+**In today's rundown:**
+
+- Lumen puts the brakes on Nova
+- Our roundtable: how we use AI
+- Kestrel's new model joins the jailbreak party
+
+**LATEST DEVELOPMENTS**
+
+###### LUMEN
+
+**The Rundown:** Lumen just designated its Nova model as its first critical-risk system, pausing some work.
+
+**Why it matters:** The incidents are piling up as models get more capable.
+
+###### OUR ROUNDTABLE
+
+**The Rundown:** Our roundtable is a weekly feature where we poll the staff about how we use AI.
+
+###### KESTREL & SECURITY
+
+**The Rundown:** Kestrel's latest model, which neared the frontier at launch, was jailbroken within a day.
+
+**Why it matters:** Open models are now part of the security story too.
+"""
+    briefing = parse(text, "rundown.md")
+    assert [s.title for s in briefing.stories] == [
+        "Lumen puts the brakes on Nova",
+        "Our roundtable: how we use AI",
+        "Kestrel's new model joins the jailbreak party",
+    ]
+    assert briefing.stories[0].bottom_line == "The incidents are piling up as models get more capable."

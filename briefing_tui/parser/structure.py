@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from datetime import date
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from briefing_tui.model import Briefing, Link, Section, Story
 from briefing_tui.parser.blocks import Block, Kind, fold_ornaments
@@ -1095,6 +1095,42 @@ class _Builder:
             return rest or block.text
         return block.text
 
+    def _headlines_in_order(self, stories: list[Story], untitled: set[int]) -> list[Story]:
+        """Give a story printed without a headline the one the headline list has in its place.
+
+        The list names the stories in order: an untitled story between the stories listed as
+        items i and j takes the one item left between them, when they share a word.
+        """
+        headlines = self.headlines.texts
+        if not headlines or not untitled:
+            return stories
+        placed: dict[int, int] = {}
+        for position, story in enumerate(stories):
+            if story.sponsored:
+                continue
+            best, score = self.headlines.best(story.title)
+            if best is not None and score >= 0.5:
+                placed[position] = headlines.index(best)
+        used = set(placed.values())
+        result = list(stories)
+        for position in sorted(untitled):
+            story = stories[position]
+            if position in placed and story.title in headlines or story.sponsored:
+                continue
+            before = max((placed[p] for p in placed if p < position), default=-1)
+            after = min((placed[p] for p in placed if p > position), default=len(headlines))
+            free = [i for i in range(before + 1, after) if i not in used]
+            if len(free) != 1:
+                continue
+            headline = headlines[free[0]]
+            words = tokens(headline) & tokens(" ".join(filter(None, [story.kicker, story.lead, story.title])))
+            if not words:
+                continue
+            result[position] = replace(story, title=headline)
+            placed[position] = free[0]
+            used.add(free[0])
+        return result
+
     def _title_from_headline(self, lead: str | None, body: list[str]) -> str | None:
         text = " ".join([lead or ""] + body[:2])
         best, score = self.headlines.best(text)
@@ -1233,11 +1269,15 @@ class _Builder:
         at = {id(block): index for index, block in enumerate(self.body)}
         #: An empty heading over headed link lists, and its rank: it names the groups under it.
         parent: tuple[str, int] | None = None
+        #: Stories printed without a headline of their own (a topic tag over the lead).
+        untitled: set[int] = set()
         for position, chunk in enumerate(self.chunks):
             if chunk.group and position in used_groups:
                 continue
             if not chunk.group and story_flags[position]:
                 stories.append(self.story(chunk, make_id))
+                if chunk.title is None:
+                    untitled.add(len(stories) - 1)
                 parent = None
                 continue
             if self.is_bare_link(chunk):
@@ -1278,6 +1318,7 @@ class _Builder:
                     links=unique_links(chunk.links + [link for b in rest for link in b.links]),
                 )
             )
+        stories = self._headlines_in_order(stories, untitled)
         if self.chrome:
             # Chrome and footer lines together, in the order the page shows them.
             wanted = {id(block) for block in self.chrome} | {id(block) for block in self.footer_blocks}
