@@ -1486,3 +1486,28 @@ title: "Lumen puts the brakes on Nova"
         "Kestrel's new model joins the jailbreak party",
     ]
     assert briefing.stories[0].bottom_line == "The incidents are piling up as models get more capable."
+
+
+def test_recurring_features_are_stories_and_a_linked_heading_over_links_heads_a_list():
+    text = """# This Week in Gearbox 88
+
+## Crate of the Week
+
+This week's crate is sprocket, which lets one async codebase run natively and in the browser.
+
+## [Approved RFCs](https://rfcs.example/approved)
+
+Changes to Gearbox follow the RFC process. These are the RFCs approved this week:
+
+- [RFC: Split the tooling team](https://rfcs.example/1)
+- [RFC: Stable inline assembly](https://rfcs.example/2)
+
+## Quote of the Week
+
+> Shipping is a feature.
+
+Thanks to Lee for the suggestion!
+"""
+    briefing = parse(text, "gearbox88.md")
+    assert [s.title for s in briefing.stories] == ["Crate of the Week", "Quote of the Week"]
+    assert "Approved RFCs" in [s.title for s in briefing.sections] + [i.group for i in briefing.shortlist]

@@ -78,6 +78,9 @@ _TOPIC_SPLIT = re.compile(r",\s+(?:and\s+|&\s+)?|;\s+|\s+and\s+(?=[^,]*$)")
 _LOOKAHEAD = 30
 
 
+#: The title of a recurring feature: "Crate of the Week", "AI Skill of the Day".
+_RUBRIC = re.compile(r"\bof the (?:day|week|month)\b", re.IGNORECASE)
+
 _ATTRIBUTION_DASHES = frozenset(("--", "—", "–", "―", "~~"))
 
 
@@ -997,7 +1000,19 @@ class _Builder:
         if chunk.title and is_note_title(chunk.title) and not (chunk.sponsored or chunk.matched_headline):
             # "Editorial", "Next week in ...", "What to watch": the editor's own notes, a section.
             return False
+        if (
+            chunk.linked
+            and not chunk.from_item
+            and any(b.kind is Kind.ITEM and _is_linked(b) for b in chunk.blocks)
+            and not any(self.story_label(b) for b in chunk.blocks)
+        ):
+            # A linked heading over a list of links ("[Approved RFCs](url)" over the RFCs) heads
+            # the list; it is not one story.
+            return False
         if chunk.sponsored or chunk.kicker or chunk.matched_headline or chunk.linked or chunk.from_item:
+            return True
+        if chunk.title and _RUBRIC.search(chunk.title) and any(b.kind is Kind.PARAGRAPH for b in chunk.blocks):
+            # A recurring feature with text of its own ("Crate of the Week", "Tip of the day").
             return True
         if not self.briefing_mode:
             return False
