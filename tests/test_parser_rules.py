@@ -1511,3 +1511,26 @@ Thanks to Lee for the suggestion!
     briefing = parse(text, "gearbox88.md")
     assert [s.title for s in briefing.stories] == ["Crate of the Week", "Quote of the Week"]
     assert "Approved RFCs" in [s.title for s in briefing.sections] + [i.group for i in briefing.shortlist]
+
+
+def test_a_run_of_briefs_opening_on_their_subject_in_bold_are_quick_items():
+    text = """# Morning Wire
+
+## Chips get cheaper
+
+Prices for inference chips fell again this quarter, and buyers noticed.
+
+**Why it matters:** Cheaper chips make small models cheaper to serve.
+
+Sponsored Listing
+
+**Northwind** is said to be assembling a large infrastructure raise with six banks, people familiar with the talks said.
+
+**Sen. Jo Park** wrote to three lab chiefs asking for a pause on frontier training until rules are in place.
+
+**Contoso** released a public beta of its coding workspace that lets engineers swap between several agents.
+"""
+    briefing = parse(text, "wire.md")
+    assert [s.title for s in briefing.stories] == ["Chips get cheaper"]
+    assert [item.text.split()[0] for item in briefing.shortlist] == ["Northwind", "Sen.", "Contoso"]
+    assert not any(s.sponsored for s in briefing.stories)

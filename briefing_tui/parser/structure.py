@@ -698,6 +698,23 @@ class _Builder:
                     chunk = None
                 index += 2
                 continue
+            if region in ("intro", "chunk") and self._brief_run_at(index):
+                # "**Nvidia** is said to be assembling ...": a run of one-paragraph briefs that
+                # open on their subject in bold are quick items.
+                while self._brief_run_at(index, run=False):
+                    self.shortlist.append((index, body[index], None))
+                    index += 1
+                continue
+            if (
+                self._is_sponsor(block)
+                and _SPONSOR_MARK.match(block.text)
+                and self._brief_run_at(index + 1)
+            ):
+                # A bare "Sponsored Listing" mark beside a run of briefs marks one listing, not
+                # the briefs: it stays with the page's furniture.
+                self.chrome.append(block)
+                index += 1
+                continue
             if self._is_sponsor(block):
                 chunk, region = self._open(block, sponsored=True), "chunk"
                 expect_title = True
@@ -842,6 +859,28 @@ class _Builder:
             and len(title.split()) <= 10
             and len(block.text.split()) - len(title.split()) >= 8
         )
+
+    def _is_subject_brief(self, index: int) -> bool:
+        """A paragraph that opens on its subject in bold and runs on ("**Oil** gained as ...")."""
+        if not 0 <= index < len(self.body):
+            return False
+        block = self.body[index]
+        lead = block.lead_strong
+        if block.kind is not Kind.PARAGRAPH or not lead or block.strong_label or not block.text.startswith(lead):
+            return False
+        rest = block.text[len(lead) :].lstrip()
+        return (
+            len(lead.split()) <= 6
+            and lead[-1].isalnum()
+            and rest[:1].islower()
+            and 15 <= len(block.text.split()) <= _QUICK_ITEM_WORDS
+        )
+
+    def _brief_run_at(self, index: int, *, run: bool = True) -> bool:
+        """Is ``index`` a subject brief, and (``run``) the first of at least three in a row?"""
+        if not run:
+            return self._is_subject_brief(index)
+        return all(self._is_subject_brief(index + step) for step in range(3))
 
     def _run_in_story(self, index: int) -> bool:
         """A run-in title in a run of them (one bold opening sentence is only emphasis)."""
