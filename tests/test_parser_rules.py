@@ -1534,3 +1534,30 @@ Sponsored Listing
     assert [s.title for s in briefing.stories] == ["Chips get cheaper"]
     assert [item.text.split()[0] for item in briefing.shortlist] == ["Northwind", "Sen.", "Contoso"]
     assert not any(s.sponsored for s in briefing.stories)
+
+
+def test_a_dek_between_ellipses_and_the_last_line_of_a_list_are_not_titles():
+    text = """Import Notes 12: math proofs and jobs
+View this post on the web at https://notes.example/p/12
+
+Welcome to Import Notes, a newsletter about AI research.
+
+The era of math proof automation has arrived:
+…A new agent shows how math will never be the same…
+In the past few years large models have become good at writing proofs that check.
+Why this matters - proofs are about to get cheap: once checking is automatic, search is all that is left.
+***
+Many people are well placed for the transition:
+…Good for managers, bad for support staff…
+The study ranks occupations by exposure and by how well their workers can adapt.
+Marketing managers (60%, 100%, 385K)
+Producers and directors (52%, 100%, 145K)
+Financial analysts (50%, 99%, 341K)
+Why this matters - diffusion speed is the hidden variable: the ranking assumes years, not months.
+"""
+    briefing = parse(text, "notes.txt")
+    assert [s.title for s in briefing.stories] == [
+        "The era of math proof automation has arrived",
+        "Many people are well placed for the transition",
+    ]
+    assert all(s.bottom_line for s in briefing.stories)

@@ -78,6 +78,8 @@ _TOPIC_SPLIT = re.compile(r",\s+(?:and\s+|&\s+)?|;\s+|\s+and\s+(?=[^,]*$)")
 _LOOKAHEAD = 30
 
 
+#: A dek set between ellipses under a title ("…Numina-Lean-Agent shows how math will change…").
+_DEK = re.compile(r"^(?:…|\.\.\.)\S.*(?:…|\.\.\.)$")
 #: The title of a recurring feature: "Crate of the Week", "AI Skill of the Day".
 _RUBRIC = re.compile(r"\bof the (?:day|week|month)\b", re.IGNORECASE)
 
@@ -399,7 +401,7 @@ class _Builder:
             return None
         if block.is_heading:
             return "hard"
-        if block.kind is Kind.PARAGRAPH and title_like(block.text):
+        if block.kind is Kind.PARAGRAPH and title_like(block.text) and not _DEK.match(block.text):
             if block.all_strong:
                 return "hard"
             return "soft"
@@ -617,6 +619,23 @@ class _Builder:
             return False
         if kind == "soft" and chunk is not None and not chunk.blocks and chunk.title and chunk.rank < 8:
             # A plain line right under a marked-up title belongs to that story (a dek, a credit).
+            return False
+        if (
+            kind == "soft"
+            and not block.after_break
+            and index > 1
+            and all(
+                self.body[before].kind is Kind.PARAGRAPH
+                and self.candidate(self.body[before]) == "soft"
+                and not self.body[before].after_break
+                and not self.body[before].links
+                for before in (index - 1, index - 2)
+            )
+            and chunk is not None
+            and chunk.blocks
+        ):
+            # The last of a run of short lines ("Marketing managers (60%, 100%)") is a line of
+            # that list, not a title, even with a takeaway under it.
             return False
         if self._signals_follow(index):
             return True
