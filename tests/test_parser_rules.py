@@ -1561,3 +1561,70 @@ Why this matters - diffusion speed is the hidden variable: the ranking assumes y
         "Many people are well placed for the transition",
     ]
     assert all(s.bottom_line for s in briefing.stories)
+
+
+ESSAY_WITH_CONTENTS = """# There are no AI-native enterprises yet
+
+And there will not be for a while, for reasons that have little to do with technology.
+
+**What's in today's episode?**
+
+AI in the business vs AI on the business
+
+Shadow IT makes a shadow organisation
+
+What the official path has to carry
+
+## AI in the business vs AI on the business
+
+Paragraph 1 of this part goes on about the organisation and its habits at some length.
+
+Paragraph 2 of this part goes on about the organisation and its habits at some length.
+
+Paragraph 3 of this part goes on about the organisation and its habits at some length.
+
+Paragraph 4 of this part goes on about the organisation and its habits at some length.
+
+Paragraph 5 of this part goes on about the organisation and its habits at some length.
+
+Paragraph 6 of this part goes on about the organisation and its habits at some length.
+
+## Shadow IT makes a shadow organisation
+
+Tacit knowledge in people's heads is only one half of the hidden organisation.
+
+The other half lives in shadow tools that people actually use.
+
+## What the official path has to carry
+
+So what does the official path have to do to win? The list is long.
+
+**Pick a platform, and stand behind the choice.** The tradeoffs are real, but switching costs more than any of them.
+
+**Curate skills and agents.** A platform without an artifact layer is a toy, and people will build their own.
+
+Paragraph 1 of this part goes on about the organisation and its habits at some length.
+
+Paragraph 2 of this part goes on about the organisation and its habits at some length.
+
+Paragraph 3 of this part goes on about the organisation and its habits at some length.
+
+Paragraph 4 of this part goes on about the organisation and its habits at some length.
+
+Paragraph 5 of this part goes on about the organisation and its habits at some length.
+
+Paragraph 6 of this part goes on about the organisation and its habits at some length.
+"""
+
+
+def test_an_essays_contents_list_keeps_every_part_a_section():
+    briefing = parse(ESSAY_WITH_CONTENTS, "essay.md")
+    # Most listed parts are long: the list is the essay's contents, so no part is a story, and
+    # the bold run-in points inside a part stay in it.
+    assert briefing.stories == ()
+    assert [s.title for s in briefing.sections][:3] == [
+        "AI in the business vs AI on the business",
+        "Shadow IT makes a shadow organisation",
+        "What the official path has to carry",
+    ]
+

@@ -220,6 +220,10 @@ def _is_notice(block: Block) -> bool:
     )
 
 
+def _paragraphs(chunk: _Chunk) -> int:
+    return sum(1 for b in chunk.blocks if b.kind is Kind.PARAGRAPH)
+
+
 def _rank(block: Block) -> int:
     """How high a title stands: heading levels 1-6, then bold paragraphs (7), then plain lines (8)."""
     if block.is_heading:
@@ -792,7 +796,8 @@ class _Builder:
                 chunk, region = self._open_entry(title, Block(Kind.PARAGRAPH, rest), block, linked=True), "chunk"
                 index += 1
                 continue
-            if region in ("intro", "chunk") and self._run_in_story(index):
+            if (region == "intro" or (chunk is not None and chunk.from_item)) and self._run_in_story(index):
+                # (Under a heading of their own, run-in titles are the points of that part.)
                 # "**Unemployment insurance.** The US Department of Labor ...": a bold run-in title.
                 title = block.lead_strong or ""
                 rest = Block(Kind.PARAGRAPH, block.text[len(title) :].strip(), links=list(block.links))
@@ -1053,8 +1058,8 @@ class _Builder:
             )
         if chunk.matched_headline and not (chunk.sponsored or chunk.kicker or chunk.linked) and not self.signals:
             # An essay's table of contents names its parts: long parts with no story signals
-            # anywhere in the issue stay sections.
-            return sum(1 for b in chunk.blocks if b.kind is Kind.PARAGRAPH) <= 4
+            # anywhere in the issue stay sections, and so do the short ones when most are long.
+            return not self._essay_parts and _paragraphs(chunk) <= 4
         if chunk.title and is_note_title(chunk.title) and not (chunk.sponsored or chunk.matched_headline):
             # "Editorial", "Next week in ...", "What to watch": the editor's own notes, a section.
             return False
@@ -1334,6 +1339,8 @@ class _Builder:
         self.walk()
         #: Heading levels of the stories the headline list names.
         self._headline_ranks = {c.rank for c in self.chunks if c.title and c.matched_headline and c.rank <= 6}
+        listed = [c for c in self.chunks if c.title and c.matched_headline and not (c.sponsored or c.kicker or c.linked)]
+        self._essay_parts = len(listed) >= 3 and sum(1 for c in listed if _paragraphs(c) > 4) * 2 > len(listed)
         story_flags = {pos: self.is_story(chunk) for pos, chunk in enumerate(self.chunks)}
         used_groups = self._apply_groups(story_flags)
         stories: list[Story] = []
