@@ -1628,3 +1628,18 @@ def test_an_essays_contents_list_keeps_every_part_a_section():
         "What the official path has to carry",
     ]
 
+
+
+def test_an_editors_why_were_following_is_the_bottom_line():
+    text = """# Platform Notes
+
+## Following
+
+### Two labs head to court
+
+What happened: The lawsuit between the two labs goes to trial this week after jury selection finished.
+
+Why we’re following: The verdict could decide who controls the lab's nonprofit arm.
+"""
+    (story,) = parse(text, "notes.md").stories
+    assert story.bottom_line == "The verdict could decide who controls the lab's nonprofit arm."

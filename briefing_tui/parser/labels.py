@@ -89,6 +89,10 @@ LABELS: dict[Label, tuple[str, ...]] = {
         "why you should care",
         "what this means",
         "the verdict",
+        "why we're following",
+        "why we care",
+        "why we're watching",
+        "why it's significant",
     ),
     Label.SHORTLIST: (
         "the shortlist",
