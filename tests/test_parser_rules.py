@@ -1643,3 +1643,24 @@ Why we’re following: The verdict could decide who controls the lab's nonprofit
 """
     (story,) = parse(text, "notes.md").stories
     assert story.bottom_line == "The verdict could decide who controls the lab's nonprofit arm."
+
+
+def test_a_site_menu_is_not_the_title_and_follow_us_rows_are_chrome():
+    html = """<html><body>
+<p><b>CONNECT WITH US</b></p>
+<p><a href="https://w.example/">HOME</a> | <a href="https://w.example/news">NEWS</a> |
+<a href="https://w.example/opinion">OPINION</a> | <a href="https://w.example/data">DATA</a> · Saturday - December 18, 2021</p>
+<p><b>How We Shop</b></p>
+<p><b><a href="https://w.example/vending">A Very Vending Machine Christmas</a></b></p>
+<p>When we heard that a shopping app was putting a vending machine in a city square, we had questions.</p>
+<p><b><a href="https://w.example/list">Join Our Mailing List</a></b></p>
+<p>Having trouble viewing this email? Please click here.</p>
+</body></html>"""
+    briefing = parse(html, "week.html")
+    assert briefing.title == "A Very Vending Machine Christmas"
+    assert briefing.date == "2021-12-18"
+    assert [s.title for s in briefing.stories] == ["A Very Vending Machine Christmas"]
+    # Chrome above the issue stays in its intro; below it, in the footer.
+    assert "CONNECT WITH US" in briefing.intro
+    footer = next(s for s in briefing.sections if s.title == "Footer")
+    assert "Join Our Mailing List" in footer.body

@@ -21,7 +21,7 @@ _CHROME_LINES = re.compile(
     r"(?:web version|online|on the web|in (?:your |a |the )?(?:browser|app))"
     r"|read in app|open in app|view (?:this )?(?:post|issue) on the web(?: at .*)?"
     # "Is this email difficult to read? View in browser", "Having trouble viewing? Click here".
-    r"|[^?]{0,60}\?\s*(?:view|read|open|click|see)\b[^?]{0,40}"
+    r"|[^?]{0,60}\?\s*(?:please\s+)?(?:view|read|open|click|see)\b[^?]{0,40}"
     r"|(?:view|read) (?:the )?(?:web|online) version"
     # Image placeholders of text exports and captions that only credit a picture.
     r"|view image\s*:.*|follow image link\s*:.*|caption\s*:.*|image(?: source| credit|s)?\s*:.*"
@@ -31,6 +31,7 @@ _CHROME_LINES = re.compile(
     r"see more|full story|read (?:it )?here|read more here|click here|→|»"
     # Selling the newsletter itself.
     r"|advertise(?: with us)?|sponsor us|become a sponsor|advertise in [\w .’']+|work with us"
+    r"|connect with us|stay connected|follow us(?: on [\w ,&]{1,40})?|join our (?:mailing|email) list"
     r"|(?:hey:?\s*)?want to reach [\d,.]+k?\+? .*|"
     r"(?:subscribe|sign up)(?: (?:here|now|for free|today))?(?: (?:for|to) .*)?"
     r"|subscribe (?:and|so) (?:you )?(?:don['’]t|never) miss\b.{0,40}"

@@ -106,6 +106,14 @@ def _date_part(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+def _is_nav_row(block: Block) -> bool:
+    """A site's menu: three or more short linked entries in a row ("HOME | NEWS | OPINION")."""
+    parts = [part.strip() for part in re.split(r"\s[|·•]\s", block.text)]
+    named = {link.text.strip() for link in block.links}
+    menu = [part for part in parts if part in named and len(part.split()) <= 3]
+    return len(menu) >= 3 and len(menu) * 3 >= len(parts) * 2
+
+
 def _yearless_part(text: str) -> tuple[tuple[int, int], str] | None:
     """((month, day), the rest) for a metadata line whose date leaves out the year."""
     if len(text) > _MAX_META:
@@ -286,6 +294,13 @@ class HeaderReader:
             blocks = blocks[1:]
             lead += 1
         first = blocks[0]
+        if not hinted and _is_nav_row(first):
+            # "HOME | NEWS | OPINION · Saturday - December 18, 2021": the site's menu, not a
+            # title; the issue's first story names it.
+            header.date = header.date or find_date(first.text)
+            header.intro.append(first.text)
+            header.title, header.weak_title = first.text, True
+            return lead + 1
         if hinted and (similarity(first.text, hinted) >= 0.8 or norm(hinted) in norm(first.text)):
             # The subject in the page's own spelling; a greeting that retells it is the intro.
             if len(first.text) <= MAX_TITLE and not _is_prose(first.text):
