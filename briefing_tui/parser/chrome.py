@@ -90,7 +90,7 @@ _IMAGE_PLACEHOLDER = re.compile(
 def is_chrome(block: Block) -> bool:
     """Is ``block`` page furniture rather than part of the issue?"""
     text = block.text.strip()
-    if _IMAGE_PLACEHOLDER.match(text):
+    if text[:1] in "VvFf" and _IMAGE_PLACEHOLDER.match(text):
         return True
     if not text or len(text) > 300 or block.kind is Kind.HEADING and len(text) > 60:
         return False
@@ -124,11 +124,10 @@ def split_chrome(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
             chrome.append(block)
             continue
         poll = bool(_POLL.match(block.text.strip()))
-        if _is_separator(block):
+        if is_chrome(block):
             # A row of share or jump buttons, or a point's number, ends what stood above it: the
             # next block starts a new part, as after a rule.
-            separated = True
-        if is_chrome(block):
+            separated = separated or _is_separator(block)
             if block.links and kept and is_button(block):
                 previous = kept[-1]
                 known = {link.url for link in previous.links}

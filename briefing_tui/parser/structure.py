@@ -729,8 +729,8 @@ class _Builder:
                     index += 1
                 continue
             if (
-                self._is_sponsor(block)
-                and _SPONSOR_MARK.match(block.text)
+                _SPONSOR_MARK.match(block.text)
+                and self._is_sponsor(block)
                 and self._brief_run_at(index + 1)
             ):
                 # A bare "Sponsored Listing" mark beside a run of briefs marks one listing, not
@@ -902,9 +902,9 @@ class _Builder:
 
     def _brief_run_at(self, index: int, *, run: bool = True) -> bool:
         """Is ``index`` a subject brief, and (``run``) the first of at least three in a row?"""
-        if not run:
-            return self._is_subject_brief(index)
-        return all(self._is_subject_brief(index + step) for step in range(3))
+        if not self._is_subject_brief(index):
+            return False
+        return not run or (self._is_subject_brief(index + 1) and self._is_subject_brief(index + 2))
 
     def _run_in_story(self, index: int) -> bool:
         """A run-in title in a run of them (one bold opening sentence is only emphasis)."""
