@@ -1302,6 +1302,9 @@ subject: "What changed inside Lumen 5"
 from: "Neural Daily <hello@neural.example>"
 date: "Fri, 29 May 2026 11:08:40 +0000"
 ---
+View image: (https://cdn.example/masthead.png)
+Caption:
+
 Welcome, humans.
 
 **Here's what happened in AI today:**
@@ -1364,7 +1367,7 @@ def test_a_headed_piece_beside_the_listed_stories_is_a_story_and_image_placehold
     ]
     assert "A Cat's Commentary" in [s.title for s in briefing.sections]
     # The exporter's picture placeholder is furniture: kept in the footer, never the intro.
-    assert not any("Follow image link" in line for line in briefing.intro)
+    assert not any("View image" in line or "Follow image link" in line for line in briefing.intro)
     footer = next(s for s in briefing.sections if s.title == "Footer")
     assert any(line.startswith("View image:") for line in footer.body)
 

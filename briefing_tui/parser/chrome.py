@@ -87,10 +87,16 @@ _IMAGE_PLACEHOLDER = re.compile(
 )
 
 
+def is_image_placeholder(block: Block) -> bool:
+    """A text export's stand-in for a picture ("View image: (url)", "Caption: ...")."""
+    text = block.text.strip()
+    return text[:1] in "VvFf" and bool(_IMAGE_PLACEHOLDER.match(text))
+
+
 def is_chrome(block: Block) -> bool:
     """Is ``block`` page furniture rather than part of the issue?"""
     text = block.text.strip()
-    if text[:1] in "VvFf" and _IMAGE_PLACEHOLDER.match(text):
+    if is_image_placeholder(block):
         return True
     if not text or len(text) > 300 or block.kind is Kind.HEADING and len(text) > 60:
         return False

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from briefing_tui.model import Briefing, Link, Section, Story
 from briefing_tui.parser.blocks import Block, Kind, fold_ornaments
-from briefing_tui.parser.chrome import split_chrome
+from briefing_tui.parser.chrome import is_image_placeholder, split_chrome
 from briefing_tui.parser.metadata import (
     printed_site_name,
     publication_from_home_link,
@@ -1311,8 +1311,10 @@ class _Builder:
         position = {id(block): index for index, block in enumerate(self.all_blocks)}
         title_at = position[id(self.blocks[0])] if self.blocks and start > 0 else 0
         body_at = position[id(self.blocks[start])] if start < len(self.blocks) else len(self.all_blocks)
-        above = [b for b in self.chrome if position[id(b)] < title_at]
-        between = [b for b in self.chrome if title_at <= position[id(b)] < body_at]
+        # A picture's placeholder ("View image: (https://...)") says nothing: it stays in the footer.
+        shown = [b for b in self.chrome if not is_image_placeholder(b)]
+        above = [b for b in shown if position[id(b)] < title_at]
+        between = [b for b in shown if title_at <= position[id(b)] < body_at]
         if not above and not between:
             return
         header.intro[:0] = [b.text for b in above]
