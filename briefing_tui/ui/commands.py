@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 #: (name, help, action on the reader screen)
 READER_COMMANDS = (
@@ -47,13 +48,25 @@ class ReaderCommands(Provider):
             )
         return commands
 
+    # Names and help carry source names from feeds: they go to the palette as Content, which it
+    # shows as written, never as str, which it would read as markup.
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(Content(name), callback, text=name, help=Content(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, help_text, callback in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                yield Hit(score, self._highlight(matcher, name), callback, text=name, help=Content(help_text))
+
+    @staticmethod
+    def _highlight(matcher, name: str) -> Content:
+        """``name`` with the matched letters styled, as literal text."""
+        content = Content(name)
+        _score, offsets = matcher.fuzzy_search.match(matcher.query, name)
+        for offset in offsets:
+            if not name[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+        return content

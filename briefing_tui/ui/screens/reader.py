@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -135,13 +136,14 @@ class ReaderScreen(Screen):
         )
         issues.border_title = self._list_title(count)
 
-    def _list_title(self, count: int) -> str:
+    def _list_title(self, count: int) -> Content:
         parts = [f"Issues {count}"]
         if self.unread_only:
             parts.append("unread")
         if self.source_filter:
             parts.append(truncate(self.source_filter, 20))
-        return " · ".join(parts)
+        # Content, not a str: a source name is shown as written, never read as markup.
+        return Content(" · ".join(parts))
 
     def open_current_issue(self, then: tuple[str, str | None] | None = None) -> None:
         issue = self.query_one(IssueList).current
@@ -234,10 +236,10 @@ class ReaderScreen(Screen):
         if focus:
             items.focus()
 
-    def _section_title(self, key: str) -> str:
+    def _section_title(self, key: str) -> Content:
         if key.startswith("section:") and self.view is not None:
-            return truncate(self.view.briefing.sections[int(key.split(":")[1])].title, 60)
-        return rendering.SECTION_LABELS.get(key, key)
+            return Content(truncate(self.view.briefing.sections[int(key.split(":")[1])].title, 60))
+        return Content(rendering.SECTION_LABELS.get(key, key))
 
     def section_options(self, key: str) -> list[Option]:
         view = self.view
@@ -338,7 +340,7 @@ class ReaderScreen(Screen):
         items.display = False
         view = self.query_one(StoryView)
         view.display = True
-        view.border_title = f"{self._section_title(self.section)} › story"
+        view.border_title = self._section_title(self.section) + " › story"
         view.show(rendering.story_document(story, self.view), story_id)
         view.focus()
 
