@@ -18,7 +18,7 @@ from briefing_tui.model import Briefing
 from briefing_tui.parser import ParseError, decode, parse_document
 from briefing_tui.parser.dates import from_struct_time, parse_timestamp
 from briefing_tui.parser.html_format import html_blocks
-from briefing_tui.text import clean_text, safe_url
+from briefing_tui.text import clean_text, safe_url, without_surrogates
 
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".json", ".rdf", ".feed"})
 
@@ -114,13 +114,24 @@ def _entry_key(guid: str | None, link: str | None, title: str, content: str) -> 
     return clean_text(guid) or link or "sha1:" + hashlib.sha1((title + content).encode("utf-8", "replace")).hexdigest()
 
 
+def _without_surrogates(value: object) -> object:
+    """A decoded JSON document with every lone surrogate ("\\ud800") in its strings replaced."""
+    if isinstance(value, str):
+        return without_surrogates(value)
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {without_surrogates(str(key)): _without_surrogates(item) for key, item in value.items()}
+    return value
+
+
 def _json_feed(data: bytes, url: str | None) -> Feed | None:
     """Read a JSON Feed (jsonfeed.org 1.0/1.1), which feedparser 6.0 does not know; None for other data."""
     body = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not body.startswith(b"{"):
         return None
     try:
-        document = json.loads(body)
+        document = _without_surrogates(json.loads(body))
     except (ValueError, RecursionError) as error:
         raise FeedError("not a feed (invalid JSON)") from error
     if not isinstance(document, dict) or "jsonfeed.org" not in (_string(document.get("version")) or ""):

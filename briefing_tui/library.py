@@ -262,16 +262,27 @@ class Library:
                 pool.shutdown(wait=False, cancel_futures=True)
         return report
 
-    def _store_issue(self, origin: str, issue: ParsedIssue) -> str:
-        """Store one parsed issue (inside a cache transaction); "new", "updated" or "unchanged"."""
-        _id, status = self.cache.store_issue(
-            origin=origin,
-            key=issue.key,
-            raw=issue.raw,
-            content_type=issue.content_type,
-            hints=issue.hints,
-            briefing=issue.briefing,
-        )
+    def _store_issue(self, origin: str, issue: ParsedIssue, skipped: list[str]) -> str | None:
+        """Store one parsed issue (inside a cache transaction); "new", "updated" or "unchanged".
+
+        An entry that cannot be stored is undone alone and reported in ``skipped`` (None): one
+        bad entry never stops the others. A fault of the database itself stops the caller.
+        """
+        try:
+            with self.cache.entry():
+                _id, status = self.cache.store_issue(
+                    origin=origin,
+                    key=issue.key,
+                    raw=issue.raw,
+                    content_type=issue.content_type,
+                    hints=issue.hints,
+                    briefing=issue.briefing,
+                )
+        except StoreError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the entry's own data, reported and skipped
+            skipped.append(f"entry {clean_text(issue.key)[:80]!r} not stored: {clean_text(str(error))[:160]}")
+            return None
         return status
 
     def _store_result(self, result: FetchResult, payload: ParsedPayload | None, outcome: FeedOutcome) -> None:
@@ -282,7 +293,7 @@ class Library:
                 with self.cache.transaction():
                     if payload is not None and not payload.error:
                         for issue in payload.issues:
-                            status = self._store_issue(result.url, issue)
+                            status = self._store_issue(result.url, issue, outcome.skipped)
                             if status == "new":
                                 outcome.new += 1
                             elif status == "updated":
@@ -350,8 +361,9 @@ class Library:
                         report.subscriptions += 1
                 report.skipped.extend(f"{path}: {reason}" for reason in payload.skipped)
                 for issue in payload.issues:
-                    status = self._store_issue(payload.origin, issue)
-                    setattr(report, status, getattr(report, status) + 1)
+                    status = self._store_issue(payload.origin, issue, report.skipped)
+                    if status is not None:
+                        setattr(report, status, getattr(report, status) + 1)
                 if progress:
                     progress(path, None)
 

@@ -32,6 +32,8 @@ _ESCAPE_SEQUENCE = re.compile(
 _CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff\ufff9-\ufffb]"
 )
+#: A lone UTF-16 surrogate (a JSON "\ud800" escape): not a character, and unstorable as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -46,7 +48,12 @@ def strip_controls(text: str) -> str:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPE_SEQUENCE.sub("", text)
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", without_surrogates(text))
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, so it can be stored and printed."""
+    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
 def clean_text(text: str | None, *, decode_entities: bool = True, multiline: bool = False) -> str:

@@ -10,6 +10,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -279,6 +280,28 @@ class Cache:
     # -- issues ----------------------------------------------------------------------------------
     def transaction(self):
         return _Transaction(self.conn, self.path)
+
+    @contextmanager
+    def entry(self) -> Iterator[None]:
+        """One issue's writes inside a transaction: when they fail, only they are undone.
+
+        A fault of the database itself (full disk, lock) becomes a StoreError for the caller to
+        stop on; any other error is the entry's own and propagates after its rollback.
+        """
+        self.conn.execute("SAVEPOINT entry")
+        try:
+            yield
+        except BaseException as error:
+            try:
+                self.conn.execute("ROLLBACK TO entry")
+                self.conn.execute("RELEASE entry")
+            except sqlite3.Error:
+                pass
+            if isinstance(error, sqlite3.OperationalError):
+                raise friendly(error, self.path) from error
+            raise
+        else:
+            self.conn.execute("RELEASE entry")
 
     def store_issue(
         self,

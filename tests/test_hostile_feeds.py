@@ -1,0 +1,78 @@
+"""Hostile feeds, round two: one bad feed or entry never stops the others, in any code path."""
+
+from __future__ import annotations
+
+import json
+
+from briefing_tui.cli import main
+from briefing_tui.ingest import ParsedIssue, ParsedPayload
+from briefing_tui.library import Library
+from briefing_tui.parser import parse_document
+from briefing_tui.paths import Locations
+from tests.feedserver import FeedServer, Issue, rss_feed
+
+#: A JSON Feed whose strings carry lone surrogates, as "\ud800" escapes in the JSON text.
+SURROGATE_FEED = (
+    b'{"version":"https://jsonfeed.org/version/1.1","title":"Sur\\ud800rogate",'
+    b'"items":[{"id":"1","title":"x\\ud800y","content_text":"Hello \\udc00 world, more text here."},'
+    b'{"id":"2\\udfff","title":"fine","content_text":"All good here."}]}'
+)
+
+
+def test_parse_and_import_of_a_json_feed_with_lone_surrogates(tmp_path, capsys):
+    path = tmp_path / "feed.json"
+    path.write_bytes(SURROGATE_FEED)
+    assert main(["parse", str(path), "--json"]) == 0
+    parsed = json.loads(capsys.readouterr().out)
+    assert [issue["title"] for issue in parsed] == ["x\ufffdy", "fine"]
+    assert main(["import", str(path)]) == 0
+    assert "2 new" in capsys.readouterr().out
+    library = Library(Locations.resolve())
+    try:
+        assert sorted(summary.title for summary in library.issues()) == ["fine", "x\ufffdy"]
+    finally:
+        library.close()
+
+
+def test_a_json_feed_with_lone_surrogates_does_not_stop_the_refresh(tmp_path):
+    server = FeedServer()
+    try:
+        server.feed("/bad.json", SURROGATE_FEED, "application/feed+json")
+        server.feed("/good.xml", rss_feed([Issue(1), Issue(2)]))
+        bad, good = server.url("/bad.json"), server.url("/good.xml")
+        library = Library(Locations.resolve())
+        try:
+            library.add_feed(bad)
+            library.add_feed(good)
+            report = library.refresh()
+            by_url = {outcome.url: outcome for outcome in report.outcomes}
+            assert by_url[bad].status == "updated" and by_url[bad].new == 2
+            assert by_url[good].status == "updated" and by_url[good].new == 2
+            assert library.count_issues() == 4
+        finally:
+            library.close()
+    finally:
+        server.close()
+
+
+def test_an_entry_that_cannot_be_stored_is_undone_alone_and_reported(tmp_path):
+    """A storage failure that belongs to one entry (text SQLite cannot take) skips that entry only."""
+    good = parse_document(b"# Good issue\n\nSome text about chips.", filename="good.md")
+    payload = ParsedPayload(
+        origin="file:///letters",
+        issues=[
+            ParsedIssue(key="bad", raw="raw \ud800 text", content_type="text/markdown", hints={}, briefing=good),
+            ParsedIssue(key="good", raw="# Good issue", content_type="text/markdown", hints={}, briefing=good),
+        ],
+    )
+    library = Library(Locations.resolve())
+    try:
+        from briefing_tui.library import ImportReport
+
+        report = ImportReport()
+        library._store_imports([("letters.md", payload)], report, None)
+        assert report.new == 1
+        assert len(report.skipped) == 1 and "'bad' not stored" in report.skipped[0]
+        assert [summary.title for summary in library.issues()] == ["Good issue"]
+    finally:
+        library.close()
