@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -214,10 +215,32 @@ async def fetch_one(client: httpx.AsyncClient, request: FetchRequest, config: Fe
         return FetchResult(url, "error", error=f"took longer than {config.total_timeout:g} s; gave up")
     except zlib.error:
         return FetchResult(url, "error", error="corrupt compressed response")
+    except _BadRedirect as error:
+        return FetchResult(url, "error", error=str(error))
+    except httpx.InvalidURL:
+        return FetchResult(url, "error", error="redirected to an invalid address")
     except httpx.HTTPError as error:
         return FetchResult(url, "error", error=_describe(error))
     except (OSError, ValueError) as error:
         return FetchResult(url, "error", error=clean_text(str(error))[:200] or error.__class__.__name__)
+
+
+class _BadRedirect(Exception):
+    """A redirect to somewhere a feed cannot be fetched from (mailto:, javascript:, file:)."""
+
+
+async def _check_redirect(response: httpx.Response) -> None:
+    """Follow redirects to http and https only; any other target ends this feed's fetch."""
+    if not response.is_redirect:
+        return
+    location = response.headers.get("location", "")
+    try:
+        target = urljoin(str(response.url), location.strip())
+        scheme = urlsplit(target).scheme.lower()
+    except ValueError:
+        raise _BadRedirect("redirected to an invalid address") from None
+    if scheme not in ("http", "https"):
+        raise _BadRedirect(f"redirected to a {clean_text(scheme)[:20] or 'relative'}: address, not a web page")
 
 
 def make_client(config: FetchConfig) -> httpx.AsyncClient:
@@ -229,6 +252,7 @@ def make_client(config: FetchConfig) -> httpx.AsyncClient:
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
         headers={"User-Agent": USER_AGENT},
+        event_hooks={"response": [_check_redirect]},
     )
 
 
@@ -254,7 +278,11 @@ async def fetch_all(
         async def run(request: FetchRequest) -> None:
             async with in_flight:
                 async with limit:
-                    result = await fetch_one(client, request, config)
+                    try:
+                        result = await fetch_one(client, request, config)
+                    except Exception as error:  # noqa: BLE001 - one feed's failure never stops the others
+                        detail = clean_text(str(error))[:160] or error.__class__.__name__
+                        result = FetchResult(request.url, "error", error=f"fetch failed: {detail}")
                 await on_result(result)
 
         await asyncio.gather(*(run(request) for request in requests))

@@ -76,3 +76,49 @@ def test_an_entry_that_cannot_be_stored_is_undone_alone_and_reported(tmp_path):
         assert [summary.title for summary in library.issues()] == ["Good issue"]
     finally:
         library.close()
+
+
+def test_a_redirect_to_mailto_or_javascript_fails_that_feed_only(tmp_path):
+    server = FeedServer()
+    try:
+        server.routes["/mail"] = lambda h: h.reply(302, b"", None, {"Location": "mailto:x@example.com"})
+        server.routes["/script"] = lambda h: h.reply(301, b"", None, {"Location": "javascript:alert(1)"})
+        server.feed("/good.xml", rss_feed([Issue(1)]))
+        urls = [server.url(path) for path in ("/mail", "/script", "/good.xml")]
+        library = Library(Locations.resolve())
+        try:
+            for url in urls:
+                library.add_feed(url)
+            report = library.refresh()
+            by_url = {outcome.url: outcome for outcome in report.outcomes}
+            assert by_url[urls[0]].status == "error"
+            assert by_url[urls[0]].error == "redirected to a mailto: address, not a web page"
+            assert by_url[urls[1]].error == "redirected to a javascript: address, not a web page"
+            assert by_url[urls[2]].status == "updated" and by_url[urls[2]].new == 1
+            errors = {feed.url: feed.last_error for feed in library.feeds()}
+            assert errors[urls[0]] == by_url[urls[0]].error
+        finally:
+            library.close()
+    finally:
+        server.close()
+
+
+def test_refresh_from_the_cli_reports_a_bad_redirect_in_one_line(tmp_path, capsys):
+    server = FeedServer()
+    try:
+        server.routes["/mail"] = lambda h: h.reply(302, b"", None, {"Location": "mailto:x@example.com"})
+        server.feed("/good.xml", rss_feed([Issue(1)]))
+        library = Library(Locations.resolve())
+        try:
+            library.add_feed(server.url("/mail"))
+            library.add_feed(server.url("/good.xml"))
+        finally:
+            library.close()
+        code = main(["refresh"])
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.err
+        assert "redirected to a mailto: address" in captured.out + captured.err
+        assert code != 0  # one feed failed; the good one was still stored
+        assert "1 new" in captured.out + captured.err
+    finally:
+        server.close()
