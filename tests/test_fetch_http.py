@@ -424,6 +424,6 @@ def test_redirects_that_cannot_be_followed_are_errors(server, library):
     outcomes = {outcome.url.rsplit("/", 1)[1]: outcome for outcome in library.refresh().outcomes}
 
     assert outcomes["no-location"].error == "HTTP 302 Found"
-    assert outcomes["to-file"].error == "unsupported URL (only http and https)"
+    assert outcomes["to-file"].error == "redirected to a file: address, not a web page"
     assert outcomes["hop-3"].new == 2  # five redirects are fine
     assert outcomes["hop-2"].error == "too many redirects (more than 5)"
