@@ -17,6 +17,8 @@ A bad file gives one line naming the file and the key, and the defaults are used
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,10 +42,17 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
 
 
-def _number(table: dict, key: str, default, where: str, kind=int, minimum=1):
+def _number(table: dict, key: str, default, where: str, kind=int, minimum=1, maximum=None):
     value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
-        raise ConfigError(f"{where}.{key} must be a number >= {minimum}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)  # TOML allows inf and nan
+        or value < minimum
+        or (maximum is not None and value > maximum)
+    ):
+        bounds = f"from {minimum} to {maximum}" if maximum is not None else f">= {minimum}"
+        raise ConfigError(f"{where}.{key} must be a number {bounds}")
     return kind(value)
 
 
@@ -81,10 +90,10 @@ def load_config(path: Path) -> Config:
             raise ConfigError("[fetch], [reader] and [keys] must be tables")
         keys = _flatten(keys)
         fetch_config = FetchConfig(
-            jobs=_number(fetch, "jobs", 8, "fetch"),
-            max_bytes=_number(fetch, "max_bytes", 10 * 1024 * 1024, "fetch", minimum=1024),
-            timeout=_number(fetch, "timeout", 20.0, "fetch", kind=float, minimum=0.1),
-            total_timeout=_number(fetch, "total_timeout", 60.0, "fetch", kind=float, minimum=0.1),
+            jobs=_number(fetch, "jobs", 8, "fetch", maximum=256),
+            max_bytes=_number(fetch, "max_bytes", 10 * 1024 * 1024, "fetch", minimum=1024, maximum=2**31),
+            timeout=_number(fetch, "timeout", 20.0, "fetch", kind=float, minimum=0.1, maximum=86400),
+            total_timeout=_number(fetch, "total_timeout", 60.0, "fetch", kind=float, minimum=0.1, maximum=86400),
         )
         mark = reader.get("mark_read_on_open", True)
         if not isinstance(mark, bool):

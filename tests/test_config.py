@@ -25,6 +25,11 @@ def test_dotted_binding_ids_work_quoted_or_bare(tmp_path):
         ("[reader]\nmark_read_on_open = 'yes'\n", "reader.mark_read_on_open"),
         ("[keys]\nnext_unread = 3\n", "keys.next_unread"),
         ("not toml at all = = =\n", "not valid TOML"),
+        ("[fetch]\njobs = inf\n", "fetch.jobs"),
+        ("[fetch]\njobs = nan\n", "fetch.jobs"),
+        ("[fetch]\ntimeout = nan\n", "fetch.timeout"),
+        ("[fetch]\ntotal_timeout = inf\n", "fetch.total_timeout"),
+        ("[fetch]\njobs = 100000\n", "fetch.jobs"),
     ],
 )
 def test_a_bad_file_names_the_file_and_the_key_in_one_line(tmp_path, text, words):

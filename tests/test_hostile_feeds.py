@@ -122,3 +122,28 @@ def test_refresh_from_the_cli_reports_a_bad_redirect_in_one_line(tmp_path, capsy
         assert "1 new" in captured.out + captured.err
     finally:
         server.close()
+
+
+def test_a_percent_sign_in_the_data_dir_keeps_unread_counts_right(tmp_path, monkeypatch):
+    """The read-state file is attached through a URI: "%41" in its path must stay "%41"."""
+    data = tmp_path / "d%41ta"
+    monkeypatch.setenv("BRIEFING_TUI_DATA_DIR", str(data))
+    path = tmp_path / "letter.md"
+    path.write_text(
+        "# Letter\n\n## Chips\n\nChips got cheaper.\n\n**Why it matters:** Cheaper models.\n\n"
+        "## Cables\n\nA cable was fixed.\n\n**Why it matters:** Fewer outages.\n"
+    )
+    library = Library(Locations.resolve())
+    try:
+        library.import_paths([str(path)])
+        (summary,) = library.issues()
+        view = library.open_issue(summary.id)
+        library.mark_read([view.briefing.stories[0].id], summary.id)
+    finally:
+        library.close()
+    library = Library(Locations.resolve())
+    try:
+        (summary,) = library.issues()
+        assert (summary.unread, summary.stories) == (1, 2)
+    finally:
+        library.close()

@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,7 +228,8 @@ class Cache:
         """Attach the read-state database read-only, for unread counts in one query."""
         if not state_db.exists():
             return
-        uri = "file:" + str(state_db).replace("?", "%3F").replace("#", "%23") + "?mode=ro"
+        # Quoted whole: a "%41" in the path is a literal "%41", not an "A".
+        uri = "file:" + quote(str(state_db)) + "?mode=ro"
         try:
             self.conn.execute("ATTACH DATABASE ? AS rs", (uri,))
         except sqlite3.Error:
