@@ -460,7 +460,7 @@ def test_a_bad_config_file_is_one_line_and_defaults_are_used(capsys, isolated_di
     config.write_text("[fetch]\njobs = 0\n")
     code, out, err = cli(capsys, "feeds")
     assert code == 0 and "no subscriptions" in out
-    assert err == f"briefing-tui: {config}: fetch.jobs must be a number >= 1; using defaults\n"
+    assert err == f"briefing-tui: {config}: fetch.jobs must be a number from 1 to 256; using defaults\n"
 
 
 def test_refresh_with_no_subscriptions(capsys):
