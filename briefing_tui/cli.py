@@ -17,6 +17,7 @@ from briefing_tui.model import Briefing
 from briefing_tui.paths import Locations
 from briefing_tui.store.db import StoreError
 from briefing_tui.store.query import QueryError, section_name
+from briefing_tui.text import strip_controls
 
 
 class UsageError(Exception):
@@ -67,27 +68,30 @@ def _print_briefing(briefing: Briefing, out) -> None:
     out.write("\n".join(lines) + "\n")
 
 
+def shown_path(path: str | Path) -> str:
+    """A file name as it may be printed: escape sequences and control characters removed."""
+    return strip_controls(str(path)).replace("\n", " ")
+
+
 def read_document(path: Path) -> list[Briefing]:
     """Parse a newsletter file, or every entry of a feed file."""
     from briefing_tui.feeds import FeedError, looks_like_feed, parse_feed
-    from briefing_tui.ingest import is_opml
+    from briefing_tui.ingest import LocalFileError, is_opml, read_local_file
     from briefing_tui.parser import ParseError, parse_document
 
     try:
-        data = path.read_bytes()
-    except IsADirectoryError as error:
-        raise CommandError(f"{path}: is a directory") from error
-    except OSError as error:
-        raise CommandError(f"{path}: {error.strerror or error}") from error
+        data = read_local_file(path)
+    except LocalFileError as error:
+        raise CommandError(f"{shown_path(path)}: {error}") from error
     if is_opml(data, path):
-        raise CommandError(f"{path}: an OPML subscription list, not an issue (use 'briefing-tui import')")
+        raise CommandError(f"{shown_path(path)}: an OPML subscription list, not an issue (use 'briefing-tui import')")
     try:
         if looks_like_feed(data, path.name):
             feed = parse_feed(data)
             return [entry.to_briefing(feed.title) for entry in feed.entries]
         return [parse_document(data, filename=path.name)]
     except (ParseError, FeedError) as error:
-        raise CommandError(f"{path}: {error}") from error
+        raise CommandError(f"{shown_path(path)}: {error}") from error
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -264,7 +268,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     def progress(path: str, error: str | None) -> None:
         if error:
-            print(f"briefing-tui: {path}: {error}", file=sys.stderr)
+            print(f"briefing-tui: {shown_path(path)}: {error}", file=sys.stderr)
 
     report = library.import_paths(args.paths, progress)
     parts = [f"{report.new} new", f"{report.updated} updated", f"{report.unchanged} unchanged"]
@@ -274,7 +278,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         parts.append(f"{len(report.errors)} failed")
     print("imported: " + ", ".join(parts))
     for reason in report.skipped:
-        print(f"briefing-tui: skipped entry {reason}", file=sys.stderr)
+        print(f"briefing-tui: skipped entry {shown_path(reason)}", file=sys.stderr)
     return 1 if report.errors else 0
 
 

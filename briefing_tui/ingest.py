@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import stat
 import xml.etree.ElementTree as ElementTree
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -135,17 +136,51 @@ def is_opml(data: bytes, path: Path) -> bool:
     return path.suffix.lower() in OPML_SUFFIXES or b"<opml" in data[:1024].lower()
 
 
+#: Largest local file read (a newsletter, a feed export or an OPML list).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class LocalFileError(Exception):
+    """A local path that cannot be read as a document: one line for the user."""
+
+
+def read_local_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Devices (/dev/zero), FIFOs and sockets are refused before anything is read: a FIFO would
+    block forever and a device never ends. The file is opened without blocking and checked again
+    once open, so a path swapped for a FIFO in between is refused too.
+    """
+    try:
+        if stat.S_ISDIR(os.stat(path).st_mode):
+            raise LocalFileError("is a directory")
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise LocalFileError(error.strerror or str(error)) from error
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise LocalFileError("not a regular file")
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:
+            raise LocalFileError(error.strerror or str(error)) from error
+    if len(data) > limit:
+        raise LocalFileError(f"larger than the {limit // (1024 * 1024)} MiB limit for one file")
+    return data
+
+
 def parse_local_file(path_text: str) -> ParsedPayload:
     """Parse a local newsletter, feed or OPML file. Never raises."""
     path = Path(path_text)
     payload = ParsedPayload(origin="import")
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        payload.error = "a directory with no newsletter (.txt .md .html), feed or OPML files in it"
-        return payload
-    except OSError as error:
-        payload.error = error.strerror or str(error)
+        data = read_local_file(path)
+    except LocalFileError as error:
+        payload.error = (
+            "a directory with no newsletter (.txt .md .html), feed or OPML files in it"
+            if str(error) == "is a directory"
+            else str(error)
+        )
         return payload
     try:
         if is_opml(data, path):

@@ -281,7 +281,7 @@ class Library:
         except StoreError:
             raise
         except Exception as error:  # noqa: BLE001 - the entry's own data, reported and skipped
-            skipped.append(f"entry {clean_text(issue.key)[:80]!r} not stored: {clean_text(str(error))[:160]}")
+            skipped.append(f"{clean_text(issue.key)[:80]!r} not stored: {clean_text(str(error))[:160]}")
             return None
         return status
 

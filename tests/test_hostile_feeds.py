@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+
+import pytest
 
 from briefing_tui.cli import main
 from briefing_tui.ingest import ParsedIssue, ParsedPayload
@@ -72,7 +75,7 @@ def test_an_entry_that_cannot_be_stored_is_undone_alone_and_reported(tmp_path):
         report = ImportReport()
         library._store_imports([("letters.md", payload)], report, None)
         assert report.new == 1
-        assert len(report.skipped) == 1 and "'bad' not stored" in report.skipped[0]
+        assert report.skipped == [report.skipped[0]] and report.skipped[0].startswith("'bad' not stored")
         assert [summary.title for summary in library.issues()] == ["Good issue"]
     finally:
         library.close()
@@ -147,3 +150,39 @@ def test_a_percent_sign_in_the_data_dir_keeps_unread_counts_right(tmp_path, monk
         assert (summary.unread, summary.stories) == (1, 2)
     finally:
         library.close()
+
+
+def test_import_and_parse_read_only_regular_files(tmp_path, capsys):
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    (folder / "zero.md").symlink_to("/dev/zero")
+    (folder / "real.md").write_text("# Real letter\n\nSome text about chips and cables.\n")
+    # Neither a FIFO (which would block) nor a device (which never ends) is read.
+    assert main(["import", str(fifo), str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert f"{fifo}: not a regular file" in captured.err
+    assert "zero.md: not a regular file" in captured.err
+    assert "1 new" in captured.out
+    assert main(["parse", str(fifo)]) != 0
+    assert "not a regular file" in capsys.readouterr().err
+
+
+def test_a_file_over_the_size_limit_is_refused_in_one_line(tmp_path, capsys):
+    from briefing_tui import ingest
+
+    big = tmp_path / "big.md"
+    big.write_bytes(b"# Big\n\n" + b"word " * 1000)
+    assert ingest.parse_local_file(str(big)).error is None
+    with pytest.raises(ingest.LocalFileError, match="larger than"):
+        ingest.read_local_file(big, limit=1024)
+
+
+def test_file_names_with_escape_sequences_are_printed_clean(tmp_path, capsys):
+    name = tmp_path / "evil\x1b]52;c;cHduZWQ=\x07\x1b[2J.md"
+    name.write_bytes(b"")  # empty: a clear error that names the file
+    assert main(["import", str(name)]) == 1
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.err + captured.out and "\x07" not in captured.err
+    assert "evil" in captured.err
