@@ -90,13 +90,15 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
     url = "".join(url.split())  # no whitespace inside a URL
     if not url:
         return None
-    if base and not urlsplit(url).scheme:
-        url = urljoin(base, url)
-    elif url.startswith("//"):
-        url = "https:" + url
     try:
+        if base and not urlsplit(url).scheme:
+            url = urljoin(base, url)
+        elif url.startswith("//"):
+            url = "https:" + url
         parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port that is not a number
     except ValueError:
+        # "http://[::1" (an unclosed IPv6 host), a bad port: this URL is dropped, not its entry.
         return None
     if parts.scheme.lower() not in SAFE_SCHEMES:
         return None

@@ -186,3 +186,31 @@ def test_file_names_with_escape_sequences_are_printed_clean(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "\x1b" not in captured.err + captured.out and "\x07" not in captured.err
     assert "evil" in captured.err
+
+
+BAD_URL_FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>http://[::1</link>
+<item><title>One</title><link>http://[::1</link><description>First entry text here.</description></item>
+<item><title>Two</title><link>http://example.com/2</link>
+<description>Second &lt;a href="http://[::1"&gt;x&lt;/a&gt; entry, with a port &lt;a href="http://h:99999999/"&gt;y&lt;/a&gt;.</description></item>
+</channel></rss>"""
+
+
+def test_a_bad_url_drops_that_url_never_its_entry_or_feed(tmp_path, capsys):
+    path = tmp_path / "bad.xml"
+    path.write_bytes(BAD_URL_FEED)
+    assert main(["parse", str(path), "--json"]) == 0
+    parsed = json.loads(capsys.readouterr().out)
+    assert [issue["title"] for issue in parsed] == ["One", "Two"]
+    assert parsed[0]["url"] is None and parsed[1]["url"] == "http://example.com/2"
+    server = FeedServer()
+    try:
+        server.feed("/bad.xml", BAD_URL_FEED)
+        library = Library(Locations.resolve())
+        try:
+            library.add_feed(server.url("/bad.xml"))
+            (outcome,) = library.refresh().outcomes
+            assert outcome.status == "updated" and outcome.new == 2 and not outcome.skipped
+        finally:
+            library.close()
+    finally:
+        server.close()
