@@ -44,7 +44,7 @@ class ReaderCommands(Provider):
         commands.append(("Filter by source: all", "Show issues from every source", partial(screen.set_source_filter, None)))
         for source, count in screen.library.sources():
             commands.append(
-                (f"Filter by source: {source}", f"{count} issues", partial(screen.set_source_filter, source))
+                (f"Filter by source: {source}", f"{count} issue{'s' if count != 1 else ''}", partial(screen.set_source_filter, source))
             )
         return commands
 
