@@ -131,3 +131,22 @@ async def test_source_names_with_markup_are_literal_in_the_command_palette(tmp_p
                 if isinstance(prompt, Content):
                     assert not any("@click" in str(span.style) or "link" in str(span.style) for span in prompt.spans)
         await pilot.press("escape")
+
+
+async def test_a_huge_title_and_source_are_cut_in_the_title_bar_and_the_palette(tmp_path):
+    huge = "Enormous " * 60_000  # about 540 KB
+    path = tmp_path / "huge.md"
+    path.write_text(f'---\ntitle: "{huge}"\nsource: "{huge}"\n---\n\n# {huge}\n\nSome text.\n', encoding="utf-8")
+    import_files(path)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert len(screen.title) <= 200 and len(screen.sub_title) <= 100
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*list("filter"))
+        await pilot.pause(0.5)
+        commands = app.screen.query_one(OptionList)
+        prompts = [commands.get_option_at_index(i).prompt for i in range(commands.option_count)]
+        assert prompts and all(len(p.plain if isinstance(p, Content) else str(p)) < 300 for p in prompts)

@@ -7,6 +7,8 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from briefing_tui.text import truncate
+
 #: (name, help, action on the reader screen)
 READER_COMMANDS = (
     ("Next unread story", "Open the next unread story, across issues (n)", "step_unread(1)"),
@@ -44,7 +46,7 @@ class ReaderCommands(Provider):
         commands.append(("Filter by source: all", "Show issues from every source", partial(screen.set_source_filter, None)))
         for source, count in screen.library.sources():
             commands.append(
-                (f"Filter by source: {source}", f"{count} issue{'s' if count != 1 else ''}", partial(screen.set_source_filter, source))
+                (f"Filter by source: {truncate(source, 80)}", f"{count} issue{'s' if count != 1 else ''}", partial(screen.set_source_filter, source))
             )
         return commands
 

@@ -180,7 +180,7 @@ class ReaderScreen(Screen):
         self.view = view
         briefing = view.briefing
         self.title = truncate(briefing.title, 200)
-        self.sub_title = " · ".join(part for part in (briefing.source, briefing.date) if part)
+        self.sub_title = " · ".join(part for part in (truncate(briefing.source or "", 80), briefing.date) if part)
         self.query_one("#empty", Static).display = False
         sections = self.query_one(SectionList)
         sections.display = True
