@@ -102,9 +102,25 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
         return None
     if parts.scheme.lower() not in SAFE_SCHEMES:
         return None
-    if parts.scheme.lower() != "mailto" and not parts.netloc:
+    if parts.scheme.lower() == "mailto":
+        return _plain_mailto(parts)
+    if not parts.netloc:
         return None
     return url
+
+
+#: The only mailto: fields kept: others ("attach", "bcc") make a mail client do more than write.
+_MAILTO_FIELDS = frozenset({"subject", "body"})
+
+
+def _plain_mailto(parts) -> str:
+    """A mailto: URL with only its address, subject and body."""
+    if not parts.query:
+        return parts.geturl()
+    kept = [
+        piece for piece in parts.query.split("&") if piece.split("=", 1)[0].lower() in _MAILTO_FIELDS
+    ]
+    return f"{parts.scheme}:{parts.path}" + (f"?{'&'.join(kept)}" if kept else "")
 
 
 _WEB_URL = re.compile(r"^https?://[^/\s?#]+\.[^/\s?#]+", re.IGNORECASE)

@@ -214,3 +214,22 @@ def test_a_bad_url_drops_that_url_never_its_entry_or_feed(tmp_path, capsys):
             library.close()
     finally:
         server.close()
+
+
+@pytest.mark.parametrize(
+    ("href", "kept"),
+    [
+        ("mailto:a@example.com?attach=/etc/passwd", "mailto:a@example.com"),
+        ("mailto:a@example.com?subject=Hi&attach=~/.ssh/id_rsa&body=Yo", "mailto:a@example.com?subject=Hi&body=Yo"),
+        ("mailto:a@example.com?BCC=x@evil.example", "mailto:a@example.com"),
+        ("mailto:tips@example.com", "mailto:tips@example.com"),
+    ],
+)
+def test_mailto_links_keep_only_address_subject_and_body(href, kept):
+    briefing = parse_document(f'<p>Write to <a href="{href}">us</a> today.</p>'.encode(), filename="x.html")
+    links = [link.url for link in briefing.intro_links] + [
+        link.url for section in briefing.sections for link in section.links
+    ]
+    assert kept in links
+    if href != kept:
+        assert href not in links
