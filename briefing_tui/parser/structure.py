@@ -383,6 +383,10 @@ class _Builder:
         )
         self._source_key: str | None = None
         self.banner: Block | None = None
+        #: Heading levels of the stories the headline list names (set once the chunks are read).
+        self._headline_ranks: set[int] = set()
+        #: The headline list is an essay's contents: most parts it names are long.
+        self._essay_parts = False
 
     # -- classification ------------------------------------------------------------------------
     def bare_label(self, block: Block) -> Label | None:
@@ -1339,7 +1343,6 @@ class _Builder:
         )
         self.prepare(start)
         self.walk()
-        #: Heading levels of the stories the headline list names.
         self._headline_ranks = {c.rank for c in self.chunks if c.title and c.matched_headline and c.rank <= 6}
         listed = [c for c in self.chunks if c.title and c.matched_headline and not (c.sponsored or c.kicker or c.linked)]
         self._essay_parts = len(listed) >= 3 and sum(1 for c in listed if _paragraphs(c) > 4) * 2 > len(listed)
