@@ -18,7 +18,8 @@ from briefing_tui.model import Briefing
 from briefing_tui.parser import ParseError, decode, parse_document
 from briefing_tui.parser.dates import from_struct_time, parse_timestamp
 from briefing_tui.parser.html_format import html_blocks
-from briefing_tui.text import clean_text, safe_url, without_surrogates
+from briefing_tui.text import MAX_LABEL_CHARS, MAX_URL_CHARS, cap_label, clean_text, safe_url, without_surrogates
+from briefing_tui.xmlguard import EntityDeclarationError, refuse_entity_declarations
 
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".json", ".rdf", ".feed"})
 
@@ -76,15 +77,25 @@ def _entry_text(value: Any) -> str:
     return clean_text(value) if isinstance(value, str) else ""
 
 
+def _label(raw: str | None) -> str | None:
+    """A feed's or an entry's title as plain text, cut to the label limit.
+
+    The raw title is cut (with room for markup) before anything else reads it, so no pattern
+    ever runs over a multi-megabyte title.
+    """
+    return cap_label(clean_text((raw or "")[: 4 * MAX_LABEL_CHARS])) or None
+
+
 def _title_text(entry: Any) -> str | None:
     detail = entry.get("title_detail") or {}
     title = entry.get("title")
     if not isinstance(title, str) or not title.strip():
         return None
+    title = title[: 4 * MAX_LABEL_CHARS]
     if "html" in (detail.get("type") or ""):
         blocks = html_blocks(title).blocks
         title = " ".join(block.text for block in blocks)
-    return clean_text(title) or None
+    return _label(title)
 
 
 def _content_of(entry: Any) -> tuple[str, str]:
@@ -110,7 +121,9 @@ def _string(value: Any) -> str | None:
 
 
 def _entry_key(guid: str | None, link: str | None, title: str, content: str) -> str:
-    """guid, else link, else a hash of title and content."""
+    """guid, else link, else a hash of title and content (a guid too long to store is hashed)."""
+    if guid and len(guid) > MAX_URL_CHARS:
+        guid = "sha1:" + hashlib.sha1(guid.encode("utf-8", "replace")).hexdigest()
     return clean_text(guid) or link or "sha1:" + hashlib.sha1((title + content).encode("utf-8", "replace")).hexdigest()
 
 
@@ -150,7 +163,7 @@ def _json_feed(data: bytes, url: str | None) -> Feed | None:
         entries.append(
             FeedEntry(
                 key=_entry_key(_string(item.get("id")), link, title, content),
-                title=clean_text(title) or None,
+                title=_label(title),
                 link=link,
                 date=parse_timestamp(_string(item.get("date_published")) or _string(item.get("date_modified"))),
                 content=content,
@@ -159,7 +172,7 @@ def _json_feed(data: bytes, url: str | None) -> Feed | None:
             )
         )
     return Feed(
-        title=clean_text(_string(document.get("title"))) or None,
+        title=_label(_string(document.get("title"))),
         link=safe_url(_string(document.get("home_page_url"))),
         entries=tuple(entries),
     )
@@ -189,7 +202,7 @@ _PLAIN_ITEM_TAGS = frozenset(
 )
 _C1 = re.compile("[\x80-\x9f]")
 _XML_ENCODING = re.compile(rb"^<\?xml[^>]*encoding=[\"']([A-Za-z0-9_.:-]+)")
-_LOOKS_LIKE_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_LOOKS_LIKE_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 
 
 def _plain_text_title(raw: str | None) -> tuple[str, str | None]:
@@ -197,10 +210,10 @@ def _plain_text_title(raw: str | None) -> tuple[str, str | None]:
     raw = (raw or "").strip()
     if not raw:
         return "", None
-    title = raw
+    title = raw[: 4 * MAX_LABEL_CHARS]
     if _LOOKS_LIKE_TAG.search(title):
         title = " ".join(block.text for block in html_blocks(title).blocks)
-    return raw, clean_text(title) or None
+    return raw, _label(title)
 
 
 def _plain_rss(data: bytes, url: str | None) -> Feed | None:
@@ -278,6 +291,10 @@ def parse_feed(data: bytes | str, *, url: str | None = None) -> Feed:
     json_feed = _json_feed(data, url)
     if json_feed is not None:
         return json_feed
+    try:
+        refuse_entity_declarations(data)
+    except EntityDeclarationError as error:
+        raise FeedError(str(error)) from None
     fast = _plain_rss(data, url)
     if fast is not None:
         return fast

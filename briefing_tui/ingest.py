@@ -18,7 +18,8 @@ from pathlib import Path
 from briefing_tui.feeds import FeedError, looks_like_feed, parse_feed
 from briefing_tui.model import Briefing
 from briefing_tui.parser import ParseError, decode, parse_document
-from briefing_tui.text import clean_text, safe_url
+from briefing_tui.text import cap_label, clean_text, feed_url, truncate
+from briefing_tui.xmlguard import refuse_entity_declarations
 
 NEWSLETTER_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})
 OPML_SUFFIXES = frozenset({".opml"})
@@ -115,21 +116,30 @@ def parse_feed_payload(origin: str, body: bytes, url: str | None = None) -> Pars
     return payload
 
 
-def parse_opml(data: bytes) -> list[tuple[str, str | None]]:
-    """(url, title) of every feed outline in an OPML document."""
+def parse_opml(data: bytes) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """(url, title) of every feed outline in an OPML document, and the outlines refused.
+
+    Only http and https feeds are subscriptions; a mailto: or file: "feed" is reported.
+    """
+    refuse_entity_declarations(data)
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as error:
         raise ValueError(f"not valid OPML ({error})") from error
-    found = []
-    for outline in root.iter("outline"):
-        url = safe_url(outline.get("xmlUrl") or outline.get("xmlurl"))
-        if url:
-            title = clean_text(outline.get("title") or outline.get("text")) or None
-            found.append((url, title))
     if root.tag.lower() != "opml":
         raise ValueError("not an OPML document")
-    return found
+    found: list[tuple[str, str | None]] = []
+    refused: list[str] = []
+    for outline in root.iter("outline"):
+        raw = outline.get("xmlUrl") or outline.get("xmlurl")
+        if not raw:
+            continue
+        url = feed_url(raw)
+        if url:
+            found.append((url, cap_label(clean_text(outline.get("title") or outline.get("text"))) or None))
+        else:
+            refused.append(f"{truncate(clean_text(raw[:400]), 120)}: not an http(s) feed URL")
+    return found, refused
 
 
 def is_opml(data: bytes, path: Path) -> bool:
@@ -184,7 +194,7 @@ def parse_local_file(path_text: str) -> ParsedPayload:
         return payload
     try:
         if is_opml(data, path):
-            payload.subscriptions = parse_opml(data)
+            payload.subscriptions, payload.skipped = parse_opml(data)
             return payload
         if looks_like_feed(data, path.name):
             resolved = str(path.resolve())

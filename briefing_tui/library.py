@@ -22,7 +22,7 @@ from briefing_tui.store.cache import Cache, FeedState, IssueSummary, SearchHit
 from briefing_tui.store.db import StoreError, now_iso
 from briefing_tui.store.query import QueryError, SearchQuery
 from briefing_tui.store.state import StateStore, Subscription
-from briefing_tui.text import clean_text, safe_url
+from briefing_tui.text import cap_label, clean_text, feed_url
 
 if TYPE_CHECKING:
     from briefing_tui.fetch import FetchResult
@@ -150,11 +150,11 @@ class Library:
 
     # -- subscriptions ---------------------------------------------------------------------------
     def add_feed(self, url: str, title: str | None = None) -> bool:
-        clean = safe_url(url.strip())
-        if not clean or not clean.lower().startswith(("http://", "https://")):
-            raise ValueError(f"not an http(s) URL: {clean_text(url)[:200]}")
+        clean = feed_url(url)
+        if not clean:
+            raise ValueError(f"not an http(s) URL: {clean_text(url[:400])[:200]}")
         with self._lock:
-            return self.state.add_subscription(clean, clean_text(title) or None)
+            return self.state.add_subscription(clean, cap_label(clean_text(title)) or None)
 
     def _resolve_feed(self, url_or_index: str) -> Subscription | None:
         subscriptions = self.state.subscriptions()

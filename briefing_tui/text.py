@@ -29,13 +29,22 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 # Remaining C0 controls except tab and newline, DEL, C1 controls, bidi embeddings/overrides/
 # isolates, and a few invisible characters that only serve to hide text.
+# Bidi marks (LRM, RLM, ALM) reorder text like the overrides do; Unicode tag characters are
+# invisible and can smuggle a hidden message along with the visible one.
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
 #: A lone UTF-16 surrogate (a JSON "\ud800" escape): not a character, and unstorable as UTF-8.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+
+#: Longest title, name or label kept (an issue or story title, a feed's or a source's name):
+#: longer ones are cut with an ellipsis before any pattern is matched on them.
+MAX_LABEL_CHARS = 1000
+#: Longest URL kept; a longer one is dropped like any other bad URL.
+MAX_URL_CHARS = 8192
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 #: Links the reader hands to the browser (webbrowser): web pages and mail.
@@ -84,7 +93,7 @@ def clean_text(text: str | None, *, decode_entities: bool = True, multiline: boo
 
 def safe_url(url: str | None, base: str | None = None) -> str | None:
     """Return ``url`` if it is an http, https or mailto URL (resolved against ``base``), else None."""
-    if not url:
+    if not url or len(url) > MAX_URL_CHARS:
         return None
     url = strip_controls(html.unescape(url) if "&" in url else url)
     url = "".join(url.split())  # no whitespace inside a URL
@@ -107,6 +116,12 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
     if not parts.netloc:
         return None
     return url
+
+
+def feed_url(url: str | None) -> str | None:
+    """``url`` cleaned if it can be subscribed to (http or https), else None."""
+    clean = safe_url(url.strip()) if url else None
+    return clean if clean and clean.lower().startswith(("http://", "https://")) else None
 
 
 #: The only mailto: fields kept: others ("attach", "bcc") make a mail client do more than write.
@@ -166,3 +181,8 @@ def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: max(0, limit - 1)].rstrip() + "…"
+
+
+def cap_label(text: str | None, limit: int = MAX_LABEL_CHARS) -> str | None:
+    """A title or name cut to ``limit`` characters (None stays None)."""
+    return truncate(text, limit) if text is not None else None

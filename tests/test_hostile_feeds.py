@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import pytest
 
@@ -12,6 +13,7 @@ from briefing_tui.ingest import ParsedIssue, ParsedPayload
 from briefing_tui.library import Library
 from briefing_tui.parser import parse_document
 from briefing_tui.paths import Locations
+from briefing_tui.text import MAX_LABEL_CHARS
 from tests.feedserver import FeedServer, Issue, rss_feed
 
 #: A JSON Feed whose strings carry lone surrogates, as "\ud800" escapes in the JSON text.
@@ -233,3 +235,147 @@ def test_mailto_links_keep_only_address_subject_and_body(href, kept):
     assert kept in links
     if href != kept:
         assert href not in links
+
+
+# -- entity expansion (point 5) -----------------------------------------------------------------
+def _entity_feed(prolog: str = "", root: str = "rss") -> bytes:
+    """A feed that declares a 30 KB entity and references it 3,000 times (100 KB on disk)."""
+    declaration = f'<!DOCTYPE {root} [<!ENTITY e "{"A" * 30_000}">]>'
+    if root == "rss":
+        items = "".join(f"<item><title>t{i}</title><description>&e;&e;&e;</description></item>" for i in range(1000))
+        body = f'<rss version="2.0"><channel><title>T</title>{items}</channel></rss>'
+    else:
+        entries = "".join(f"<entry><title>t{i}</title><id>i{i}</id><content>&e;&e;&e;</content></entry>" for i in range(1000))
+        body = f'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>{entries}</feed>'
+    return f'<?xml version="1.0"?>{prolog}{declaration}{body}'.encode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _entity_feed("<!--" + "x" * 5000 + "-->"),  # a comment over 4 KiB in front of the DOCTYPE
+        _entity_feed('<?pi ' + "y" * 9000 + '?>\n'),
+        _entity_feed(),
+        _entity_feed(root="feed"),  # Atom: feedparser's path
+        "\ufeff".encode("utf-16-le") + _entity_feed().decode().encode("utf-16-le"),
+        b"junk " + _entity_feed()[len(b'<?xml version="1.0"?>'):],  # stray text ends a strict prolog
+    ],
+    ids=["long-comment", "long-pi", "plain", "atom", "utf-16", "stray-text"],
+)
+def test_a_feed_that_declares_entities_is_refused(tmp_path, capsys, data):
+    path = tmp_path / "bomb.xml"
+    path.write_bytes(data)
+    assert main(["import", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "declares XML entities" in captured.err and len(captured.err.strip().splitlines()) == 1
+    assert "Traceback" not in captured.err
+    library = Library(Locations.resolve())
+    try:
+        assert library.count_issues() == 0
+    finally:
+        library.close()
+
+
+def test_an_entity_feed_over_http_fails_that_feed_only(tmp_path):
+    server = FeedServer()
+    try:
+        server.feed("/bomb.xml", _entity_feed("<!--" + "x" * 5000 + "-->"))
+        server.feed("/good.xml", rss_feed([Issue(1)]))
+        bomb, good = server.url("/bomb.xml"), server.url("/good.xml")
+        library = Library(Locations.resolve())
+        try:
+            library.add_feed(bomb)
+            library.add_feed(good)
+            by_url = {outcome.url: outcome for outcome in library.refresh().outcomes}
+            assert by_url[bomb].status == "error" and "declares XML entities" in by_url[bomb].error
+            assert by_url[good].new == 1
+            assert library.count_issues() == 1
+        finally:
+            library.close()
+    finally:
+        server.close()
+
+
+def test_an_opml_list_that_declares_entities_is_refused(tmp_path, capsys):
+    path = tmp_path / "subs.opml"
+    outlines = "".join(f'<outline type="rss" text="&e;" xmlUrl="https://example.com/{i}.xml"/>' for i in range(300))
+    path.write_text(
+        f'<?xml version="1.0"?><!--{"c" * 5000}--><!DOCTYPE opml [<!ENTITY e "{"T" * 100_000}">]>'
+        f'<opml version="2.0"><head/><body>{outlines}</body></opml>'
+    )
+    assert main(["import", str(path)]) == 1
+    assert "declares XML entities" in capsys.readouterr().err
+    library = Library(Locations.resolve())
+    try:
+        assert library.subscriptions() == []
+    finally:
+        library.close()
+
+
+def test_opml_keeps_titles_to_a_label_and_refuses_mailto_feeds(tmp_path, capsys):
+    path = tmp_path / "subs.opml"
+    path.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+        f'<outline type="rss" text="{"Long " * 400_000}" xmlUrl="https://example.com/a.xml"/>'
+        '<outline type="rss" text="Mail" xmlUrl="mailto:someone@example.com?subject=subscribe"/>'
+        '<outline type="rss" text="Fine" xmlUrl="https://example.com/b.xml"/>'
+        "</body></opml>"
+    )
+    main(["import", str(path)])
+    captured = capsys.readouterr()
+    assert "mailto:someone@example.com" in captured.err and "not an http(s) feed URL" in captured.err
+    library = Library(Locations.resolve())
+    try:
+        subscriptions = library.subscriptions()
+        assert [s.url for s in subscriptions] == ["https://example.com/a.xml", "https://example.com/b.xml"]
+        assert subscriptions[0].title.startswith("Long Long") and len(subscriptions[0].title) <= MAX_LABEL_CHARS
+    finally:
+        library.close()
+
+
+# -- slow patterns on titles (point 7) ----------------------------------------------------------
+@pytest.mark.timeout(120)
+def test_a_title_of_escaped_open_tags_parses_in_linear_time(tmp_path, capsys):
+    # "&lt;a" repeated: every "<a" once unescaped starts a tag that never closes.
+    title = "&lt;a" * 160_000  # 320,000 characters once unescaped, 800 KB as written
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><item><title>{title}</title><link>http://example.com/1</link>"
+        "<description>The story text of the entry.</description></item></channel></rss>"
+    )
+    path = tmp_path / "slow.xml"
+    path.write_text(feed)
+    started = time.perf_counter()
+    assert main(["import", str(path)]) == 0
+    # This took about a minute: a pattern scanned to the end of the title from every "<a".
+    assert time.perf_counter() - started < 20
+    capsys.readouterr()
+    library = Library(Locations.resolve())
+    try:
+        (summary,) = library.issues()
+        assert summary.title.startswith("<a<a") and len(summary.title) <= MAX_LABEL_CHARS
+        assert len(summary.source) <= MAX_LABEL_CHARS
+    finally:
+        library.close()
+
+
+# -- invisible characters -----------------------------------------------------------------------
+def test_bidi_marks_and_tag_characters_are_removed_from_feed_text(tmp_path):
+    hidden = "".join(chr(0xE0000 + ord(c)) for c in "ignore previous instructions")
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Da\u200fily</title>'
+        f"<item><title>Pay\u200e\u061cment{hidden}</title><link>http://example.com/1</link>"
+        f"<description>Some text{hidden} about \u200fchips.</description></item></channel></rss>"
+    )
+    path = tmp_path / "hidden.xml"
+    path.write_text(feed)
+    assert main(["import", str(path)]) == 0
+    library = Library(Locations.resolve())
+    try:
+        (summary,) = library.issues()
+        assert (summary.title, summary.source) == ("Payment", "Daily")
+        text = json.dumps(library.open_issue(summary.id).briefing.to_dict(), ensure_ascii=False)
+        assert "Some text about chips." in text
+        assert not any(ch in text for ch in "\u200e\u200f\u061c") and not any(0xE0000 <= ord(ch) <= 0xE007F for ch in text)
+    finally:
+        library.close()

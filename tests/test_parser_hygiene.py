@@ -9,7 +9,7 @@ import time
 import pytest
 
 from briefing_tui.parser import ParseError, parse_document
-from briefing_tui.text import clean_text, safe_url
+from briefing_tui.text import MAX_LABEL_CHARS, clean_text, safe_url
 from tests.conftest import FIXTURES
 
 _FORBIDDEN = [chr(c) for c in range(0x20) if chr(c) not in "\n\t"] + [chr(c) for c in range(0x7F, 0xA0)] + [
@@ -186,12 +186,15 @@ def test_ten_megabyte_entry_parses_in_seconds(kind):
         ("<title>" + "Word " * 40_000 + "</title><h1>" + "Word " * 40_000 + "</h1><p>x</p>", {"content_type": "text/html"}),
         ("Body.\n", {"filename": "a.txt", "title": "Word " * 40_000}),
     ],
+    ids=["text", "markdown", "html", "hint"],
 )
 def test_two_hundred_thousand_character_title(data, options):
     briefing, seconds = _timed(data, **options)
-    # A title is kept whole (or, for a plain first line that long, cut and kept in the body);
-    # cutting it for display is the front end's job.
-    assert len(briefing.title) >= 199_999 or len(briefing.intro[0]) >= 199_999
+    # A plain first line that long is kept in the body; a heading or a hint is cut to the label
+    # limit, so lists, title bars and the cache never carry megabyte labels.
+    assert len(briefing.title) <= MAX_LABEL_CHARS
+    assert briefing.title.startswith("Word Word")
+    assert briefing.title.endswith("…") or len(briefing.intro[0]) >= 199_999
     assert seconds < 10, seconds
 
 

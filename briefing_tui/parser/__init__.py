@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import replace
 from pathlib import PurePath
 
 from briefing_tui.model import Briefing
@@ -17,6 +18,7 @@ from briefing_tui.parser.markdown_format import markdown_blocks
 from briefing_tui.parser.metadata import Metadata, read_metadata
 from briefing_tui.parser.structure import Hints, build_briefing
 from briefing_tui.parser.text_formats import text_blocks
+from briefing_tui.text import MAX_LABEL_CHARS, cap_label
 
 
 class ParseError(ValueError):
@@ -106,6 +108,7 @@ def parse_document(
     text = decode(data)
     if not text.strip():
         raise ParseError("empty document")
+    title, source = cap_label(title), cap_label(source)
     kind = detect_kind(text, content_type, filename)
     doc_title = doc_date = None
     masthead: tuple[str, ...] = ()
@@ -138,7 +141,41 @@ def parse_document(
         filename=filename,
         masthead=masthead,
     )
-    return build_briefing(blocks, hints, doc_title=doc_title, doc_date=doc_date)
+    return capped_labels(build_briefing(blocks, hints, doc_title=doc_title, doc_date=doc_date))
+
+
+def capped_labels(briefing: Briefing) -> Briefing:
+    """The briefing with every title and name cut to the label limit.
+
+    A heading or a first line can run for megabytes in a hostile document; the text itself is
+    kept in the stored raw content, only the label shown in lists and title bars is cut.
+    """
+    limit = MAX_LABEL_CHARS
+    if all(
+        len(text or "") <= limit
+        for text in (
+            briefing.title, briefing.subtitle, briefing.source,
+            *(part for story in briefing.stories for part in (story.title, story.kicker)),
+            *(section.title for section in briefing.sections),
+            *(part for ref in briefing.references for part in (ref.title, ref.publisher)),
+            *(item.group for item in briefing.shortlist),
+        )
+    ):
+        return briefing
+    return replace(
+        briefing,
+        title=cap_label(briefing.title),
+        subtitle=cap_label(briefing.subtitle),
+        source=cap_label(briefing.source),
+        stories=tuple(
+            replace(story, title=cap_label(story.title), kicker=cap_label(story.kicker)) for story in briefing.stories
+        ),
+        sections=tuple(replace(section, title=cap_label(section.title)) for section in briefing.sections),
+        references=tuple(
+            replace(ref, title=cap_label(ref.title), publisher=cap_label(ref.publisher)) for ref in briefing.references
+        ),
+        shortlist=tuple(replace(item, group=cap_label(item.group)) for item in briefing.shortlist),
+    )
 
 
 def _shared_subject(subjects: list[str]) -> tuple[str | None, str | None]:
@@ -152,4 +189,4 @@ def _shared_subject(subjects: list[str]) -> tuple[str | None, str | None]:
     return subject.strip() or None, site if site and len(site.split()) <= 4 else None
 
 
-__all__ = ["ParseError", "parse_document", "detect_kind", "decode"]
+__all__ = ["ParseError", "parse_document", "capped_labels", "detect_kind", "decode"]

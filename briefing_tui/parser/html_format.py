@@ -54,7 +54,7 @@ _NESTING_TAG = re.compile(
     r"|rb|rp|rt|source|tbody|td|tfoot|th|thead|tr|track|wbr)[\s/>])[a-z]",
     re.IGNORECASE,
 )
-_TAG = re.compile(r"<(/?)([a-z][^\s/>]*)[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<(/?)([a-z][^\s/<>]*)[^<>]*>", re.IGNORECASE)
 _TAG_NAME = re.compile(r"<([a-zA-Z][^\s/>]*)")
 #: Character references to C0 controls and DEL ("&#x1b;"), which decode to nothing: an escape
 #: character written as a reference must not turn the text after it into an escape sequence.

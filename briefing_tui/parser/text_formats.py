@@ -190,10 +190,19 @@ _TARGET_END = re.compile(r"(?:https?|mailto):\S+\s*[)\]>][.,;]?\s*$")
 _TARGET_LINE = re.compile(r"^\s*(?:\(\s*|\[\s*|<)(?:https?|mailto):\S+\s*[)\]>]")
 #: Where the words of a link can start, looking back from its target: after a sentence,
 #: a dash or a colon, or an earlier target.
-_LINK_TEXT_START = re.compile(r"(?:[.!?:;]\s|\s[—–]\s|\s-\s|^)(?!.*(?:[.!?:;]\s|\s[—–]\s|\s-\s))", re.S)
+_CLAUSE_BREAK = re.compile(r"[.!?:;]\s|\s[—–]\s|\s-\s")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s")
 #: Longest run of words before a target that is taken as its text.
 _LINK_WORDS = 12
+
+
+def _clause_start(text: str) -> int:
+    """Where the last clause of ``text`` starts: after its last sentence end, colon or spaced
+    dash, else 0 (one linear scan)."""
+    start = 0
+    for match in _CLAUSE_BREAK.finditer(text):
+        start = match.end()
+    return start
 
 
 def _targets(raw: str) -> tuple[str, list[Link], str | None]:
@@ -206,25 +215,26 @@ def _targets(raw: str) -> tuple[str, list[Link], str | None]:
     out: list[str] = []
     position = 0
     lead: str | None = None
+    written = False  # any text before the current target
     for match in _TARGET.finditer(raw):
         url = safe_url(match.group(1))
         before = raw[position : match.start()]
+        opening = not links and not written
         out.append(before)
+        written = written or bool(before.strip())
         position = match.end()
         if not url:
             out.append(match.group(0))
+            written = True
             continue
         # The link's words: back to the start of the clause, the last target, or a few words.
-        start = _LINK_TEXT_START.search(before)
-        opening = not links and not "".join(out[:-1]).strip()
+        start: int | None = _clause_start(before)
         if opening and len(before.split()) <= 20 and not _SENTENCE_BREAK.search(before):
             start = None  # a block that opens with linked words: all of them ("TINYGO 0.41: ...")
-        words = before[start.end() if start else 0 :].split()
+        words = before[start or 0 :].split()
         label = " ".join(words if start is None and opening else words[-_LINK_WORDS:]).strip(" ,;:—–-(")
-        if not label and not "".join(out).strip() and lead is None:
-            label = ""
         links.append(Link(text=label or url, url=url))
-        if lead is None and not links[:-1] and label and not "".join(out[:-1]).strip() and before.strip() == label:
+        if lead is None and opening and label and before.strip() == label:
             lead = label
     out.append(raw[position:])
     text = "".join(out)
