@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import secrets
+import stat
 import sys
 from pathlib import Path
 
@@ -17,7 +20,7 @@ from briefing_tui.model import Briefing
 from briefing_tui.paths import Locations
 from briefing_tui.store.db import StoreError
 from briefing_tui.store.query import QueryError, section_name
-from briefing_tui.text import strip_controls
+from briefing_tui.text import strip_controls, truncate
 
 
 class UsageError(Exception):
@@ -195,6 +198,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
                     "last_error": feed.last_error,
                     "last_error_at": feed.last_error_at,
                     "retry_after": feed.retry_after,
+                    "redirected_to": feed.redirected_to,
                     "unread_stories": feed.unread,
                 }
                 for number, feed in enumerate(feeds, 1)
@@ -214,6 +218,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         if feed.title:
             print(f"     {feed.url}")
         print(f"     {status}")
+        if feed.redirected_to:
+            print(f"     redirected to {truncate(shown_path(feed.redirected_to), 120)}")
     return 0
 
 
@@ -368,19 +374,91 @@ def _mark(args: argparse.Namespace, read: bool) -> int:
     return 0
 
 
+def _kind_of(mode: int) -> str | None:
+    """What a file that is not regular is, for the refusal message (None for a regular file)."""
+    for test, kind in (
+        (stat.S_ISREG, None),
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def write_output(output: str, text: str) -> None:
+    """Write ``text`` to a regular file or a new path, atomically (a temporary file in the same
+    directory, then a rename over the target).
+
+    A symlink (even to a regular file), FIFO, socket, device or directory at ``output`` is
+    refused and left as it was: nothing is opened at that path, so a FIFO cannot block and a
+    link is never followed (the rename replaces a name, never what it points to).
+    """
+    shown = shown_path(output)
+    refusal = "; export writes only to a regular file or a new path (nothing written)"
+    try:
+        info = os.lstat(output)
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise CommandError(f"{shown}: {error.strerror or error}") from error
+    if info is not None:
+        kind = _kind_of(info.st_mode)
+        if kind:
+            raise CommandError(f"{shown}: is {kind}{refusal}")
+    directory, name = os.path.split(output)
+    if not name or name in (".", ".."):  # "new-folder/": a directory that does not exist yet
+        raise CommandError(f"{shown}: is a directory{refusal}")
+    directory = directory or "."
+    mode = stat.S_IMODE(info.st_mode) if info is not None else None
+    temporary = None
+    try:
+        for _attempt in range(100):
+            candidate = os.path.join(directory, f".{name[:200]}.{secrets.token_hex(4)}.tmp")
+            try:
+                # O_EXCL: a name that appeared meanwhile (even a symlink) is never opened
+                handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+            except FileExistsError:
+                continue
+            temporary = candidate
+            break
+        else:
+            raise CommandError(f"{shown}: cannot create a temporary file next to it")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            if mode is not None:
+                os.fchmod(out.fileno(), mode)
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        # checked again just before the rename: something may have appeared at the path meanwhile
+        try:
+            kind = _kind_of(os.lstat(output).st_mode)
+        except FileNotFoundError:
+            kind = None
+        if kind:
+            raise CommandError(f"{shown}: is {kind}{refusal}")
+        os.replace(temporary, output)
+        temporary = None
+    except OSError as error:
+        raise CommandError(f"{shown}: {error.strerror or error}") from error
+    finally:
+        if temporary is not None:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     library = open_library(args)
     text = {"opml": library.export_opml, "json": library.export_json, "markdown": library.export_markdown}[args.format]()
     if args.output:
-        target = Path(args.output)
-        temporary = target.with_name(f".{target.name}.tmp")
-        try:
-            temporary.write_text(text, encoding="utf-8")
-            temporary.replace(target)
-        except OSError as error:
-            temporary.unlink(missing_ok=True)
-            raise CommandError(f"{target}: {error.strerror or error}") from error
-        print(f"wrote {target}", file=sys.stderr)
+        write_output(args.output, text)
+        print(f"wrote {shown_path(args.output)}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -420,7 +498,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--title", help="a name for the feed")
     sub = command("remove", cmd_remove, "unsubscribe (by URL or by number from 'feeds'); read marks are kept")
     sub.add_argument("feed", metavar="URL|ID")
-    sub = command("feeds", cmd_feeds, "list subscriptions with last success, last error and unread counts")
+    sub = command("feeds", cmd_feeds, "list subscriptions with last success, last error, unread counts and redirects to another host")
     sub.add_argument("--json", action="store_true")
     sub = command("refresh", cmd_refresh, "fetch every subscription")
     sub.add_argument("--jobs", type=_positive, default=None, metavar="N", help="feeds fetched at once (default 8)")
@@ -443,7 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--all", action="store_true", help="every cached item" if read else argparse.SUPPRESS)
     sub = command("export", cmd_export, "export subscriptions (opml), everything (json) or issues (markdown)")
     sub.add_argument("format", choices=("opml", "json", "markdown"))
-    sub.add_argument("--output", "-o", metavar="FILE")
+    sub.add_argument("--output", "-o", metavar="FILE", help="write to FILE (a regular file or a new path) instead of stdout")
     sub = command("paths", cmd_paths, "print the data, cache and config locations")
     return parser
 

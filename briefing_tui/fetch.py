@@ -56,22 +56,29 @@ def _mib(size: int) -> str:
     return f"{size / (1024 * 1024):g} MiB"
 
 
+#: The longest a server may ask us to wait (Retry-After); a longer wait is cut to this.
+MAX_RETRY_AFTER = timedelta(days=1)
+
+
 def _retry_after(value: str | None) -> str | None:
-    """ISO time named by a Retry-After header (seconds or an HTTP date)."""
+    """ISO time (UTC) named by a Retry-After header (seconds or an HTTP date), at most one day ahead."""
     if not value:
         return None
     value = value.strip()
     now = datetime.now(timezone.utc)
-    if value.isdigit():
-        when = now + timedelta(seconds=min(int(value), 7 * 24 * 3600))
+    latest = now + MAX_RETRY_AFTER
+    if value.isascii() and value.isdigit():
+        # more digits than a day has seconds is more than a day (and int() refuses 4300+ digits)
+        when = now + timedelta(seconds=int(value)) if len(value) <= 6 else latest
     else:
         try:
             when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
-    return when.replace(microsecond=0).isoformat()
+        when = when.astimezone(timezone.utc)
+    return min(when, latest).replace(microsecond=0).isoformat()
 
 
 def _causes(error: BaseException):
@@ -160,9 +167,13 @@ async def fetch_one(client: httpx.AsyncClient, request: FetchRequest, config: Fe
     if request.retry_after:
         try:
             until = datetime.fromisoformat(request.retry_after)
+            if until.tzinfo is None:
+                until = until.replace(tzinfo=timezone.utc)
         except ValueError:
             until = None
-        if until and until > datetime.now(timezone.utc):
+        now = datetime.now(timezone.utc)
+        # a wait of more than a day was stored by a version that did not cap it: ignored
+        if until and now < until <= now + MAX_RETRY_AFTER + timedelta(minutes=1):
             return FetchResult(url, "deferred", retry_after=request.retry_after,
                                error=f"server asked to wait until {until:%Y-%m-%d %H:%M} UTC")
     headers = {"Accept-Encoding": "gzip, deflate"}
@@ -174,6 +185,9 @@ async def fetch_one(client: httpx.AsyncClient, request: FetchRequest, config: Fe
         async with asyncio.timeout(config.total_timeout):
             async with client.stream("GET", url, headers=headers) as response:
                 status = response.status_code
+                if status == 304 and not (request.etag or request.last_modified):
+                    return FetchResult(url, "error", http_status=304, final_url=str(response.url),
+                                       error="HTTP 304 Not Modified to a request that was not conditional")
                 if status == 304:
                     return FetchResult(url, "not_modified", etag=request.etag,
                                        last_modified=request.last_modified, http_status=304,
@@ -183,7 +197,8 @@ async def fetch_one(client: httpx.AsyncClient, request: FetchRequest, config: Fe
                     message = f"HTTP {status} {clean_text(response.reason_phrase)[:80]}".strip()
                     if retry:
                         message += f"; retry after {retry}"
-                    return FetchResult(url, "error", http_status=status, error=message, retry_after=retry)
+                    return FetchResult(url, "error", http_status=status, error=message, retry_after=retry,
+                                       final_url=str(response.url))
                 length = response.headers.get("content-length")
                 if length and length.isdigit() and int(length) > config.max_bytes:
                     return FetchResult(url, "error", http_status=status,

@@ -12,17 +12,18 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from typing import TYPE_CHECKING
 
 from briefing_tui.config import Config, FetchConfig
 from briefing_tui.model import Briefing
 from briefing_tui.paths import Locations
-from briefing_tui.store.cache import Cache, FeedState, IssueSummary, SearchHit
+from briefing_tui.store.cache import Cache, FeedState, IssueSummary, SearchCancelled, SearchHit
 from briefing_tui.store.db import StoreError, now_iso
 from briefing_tui.store.query import QueryError, SearchQuery
 from briefing_tui.store.state import StateStore, Subscription
-from briefing_tui.text import cap_label, clean_text, feed_url
+from briefing_tui.text import MAX_URL_CHARS, cap_label, clean_text, feed_url, truncate
 
 if TYPE_CHECKING:
     from briefing_tui.fetch import FetchResult
@@ -44,6 +45,7 @@ class FeedInfo:
     last_error_at: str | None
     unread: int
     retry_after: str | None = None  # the server asked not to be fetched again before this time
+    redirected_to: str | None = None  # where the last fetch ended, when a redirect went to another host
 
 
 @dataclass(slots=True)
@@ -101,6 +103,20 @@ class IssueView:
     briefing: Briefing
     read: frozenset[str]
     starred: frozenset[str]
+
+
+def _redirected_to(url: str, final_url: str | None) -> str | None:
+    """``final_url`` cleaned for storing, when redirects took ``url`` to another host; else None."""
+    if not final_url:
+        return None
+    try:
+        here, there = urlsplit(url).hostname, urlsplit(final_url).hostname
+    except ValueError:
+        return None
+    if not there or here == there:  # same host (http -> https, another path or port): not reported
+        return None
+    # the address came from the server's Location header: no controls or escapes, bounded length
+    return truncate(clean_text(final_url, decode_entities=False).replace(" ", "%20"), MAX_URL_CHARS) or None
 
 
 def _expand(paths: Iterable[str]) -> list[str]:
@@ -193,6 +209,7 @@ class Library:
                         last_error_at=state.last_error_at,
                         unread=self.cache.unread_for_origin(subscription.url),
                         retry_after=state.retry_after,
+                        redirected_to=state.redirected_to,
                     )
                 )
             return out
@@ -315,6 +332,12 @@ class Library:
                             last_error=None if ok else (outcome.error if outcome.status == "error" else previous.last_error),
                             last_error_at=None if ok else (stamp if outcome.status == "error" else previous.last_error_at),
                             retry_after=result.retry_after if result.status in ("error", "deferred") else None,
+                            # known only when a server answered; a deferred or unreachable feed keeps the old note
+                            redirected_to=(
+                                _redirected_to(result.url, result.final_url)
+                                if result.final_url
+                                else previous.redirected_to
+                            ),
                         )
                     )
             except StoreError as error:
@@ -404,11 +427,22 @@ class Library:
                 frozenset(self.state.starred_ids() & set(ids)),
             )
 
-    def search(self, text: str, *, section: str | None = None, limit: int = 50) -> list[SearchHit]:
-        """Ranked hits for a query in the reader's query language (raises QueryError)."""
+    def search(
+        self,
+        text: str,
+        *,
+        section: str | None = None,
+        limit: int = 50,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> list[SearchHit]:
+        """Ranked hits for a query in the reader's query language (raises QueryError).
+
+        With ``cancelled``, the search stops soon after it returns True and raises
+        SearchCancelled (the reader cancels a search when a newer one starts or it closes).
+        """
         query = SearchQuery.parse(text, section=section)
         with self._lock:
-            return self.cache.search(query, limit=limit)
+            return self.cache.search(query, limit=limit, cancelled=cancelled)
 
     # -- marks -----------------------------------------------------------------------------------
     def mark_read(self, item_ids: Iterable[str], issue_id: str | None = None) -> int:
@@ -497,6 +531,7 @@ __all__ = [
     "Library",
     "QueryError",
     "RefreshReport",
+    "SearchCancelled",
     "SearchHit",
     "StoreError",
 ]

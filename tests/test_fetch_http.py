@@ -18,6 +18,7 @@ from briefing_tui.cli import main
 from briefing_tui.config import Config, FetchConfig
 from briefing_tui.library import Library
 from briefing_tui.paths import Locations
+from briefing_tui.store.cache import FeedState
 from tests.feedserver import FeedServer, Issue, atom_feed, json_feed, refused_url, rss_feed
 
 SMALL = FetchConfig(jobs=8, max_bytes=64 * 1024, timeout=0.5, total_timeout=1.5)
@@ -427,3 +428,94 @@ def test_redirects_that_cannot_be_followed_are_errors(server, library):
     assert outcomes["to-file"].error == "redirected to a file: address, not a web page"
     assert outcomes["hop-3"].new == 2  # five redirects are fine
     assert outcomes["hop-2"].error == "too many redirects (more than 5)"
+
+
+# -- hostile servers: far Retry-After, unconditional 304, redirects to another host ---------------
+
+FAR_RETRY_AFTER = [
+    (429, "Fri, 01 Jan 2099 00:00:00 GMT"),
+    (503, "Fri, 31 Dec 9999 23:59:59 GMT"),
+    (429, "99999999999"),
+    (503, "9" * 5000),
+]
+
+
+@pytest.mark.parametrize(("status", "header"), FAR_RETRY_AFTER, ids=["date-2099", "date-9999", "seconds", "5000-digits"])
+def test_a_far_retry_after_is_capped_at_one_day(server, capsys, status, header):
+    small_config_file()
+    server.status("/parked", status, {"Retry-After": header})
+    cli(capsys, "add", server.url("/parked"))
+
+    code, out, _err = cli(capsys, "refresh")
+
+    assert code == 1 and f"FAIL  {server.url('/parked')}: HTTP {status}" in out
+    [stored] = feeds_json(capsys).values()
+    until = datetime.fromisoformat(stored["retry_after"])
+    now = datetime.now(timezone.utc)
+    assert now + timedelta(hours=23) < until <= now + timedelta(hours=24, seconds=5)
+    _code, listing, _err = cli(capsys, "feeds")
+    assert f"(not fetched again before {stored['retry_after']})" in listing
+
+
+def test_a_stored_retry_after_beyond_one_day_does_not_park_the_feed(server, library):
+    server.feed("/feed", rss_feed(two_issues()))
+    library.add_feed(server.url("/feed"))
+    # as stored by a version that did not cap what the server sent
+    library.cache.save_feed_state(FeedState(server.url("/feed"), retry_after="2099-01-01T00:00:00+00:00"))
+
+    report = library.refresh()
+
+    assert report.outcomes[0].status == "updated" and report.outcomes[0].new == 2
+    assert library.feeds()[0].retry_after is None
+
+
+def test_a_304_to_a_request_that_was_not_conditional_is_an_error(server, capsys):
+    small_config_file()
+    server.routes["/always-304"] = lambda h: h.reply(304)
+    cli(capsys, "add", server.url("/always-304"))
+
+    for _attempt in range(2):
+        code, out, _err = cli(capsys, "refresh")
+
+        assert code == 1
+        assert f"FAIL  {server.url('/always-304')}: HTTP 304 Not Modified to a request that was not conditional" in out
+        assert out.splitlines()[-1] == "refreshed 1 feed, 0 new issues, 1 failed"
+        [stored] = feeds_json(capsys).values()
+        assert stored["last_success"] is None
+        assert "not conditional" in stored["last_error"]
+    # nothing was cached, so no validators were ever sent
+    assert [h for h in server.requests_for("/always-304") if "if-none-match" in h or "if-modified-since" in h] == []
+    _code, listing, _err = cli(capsys, "feeds")
+    assert "ERROR " in listing and "ok " not in listing
+
+
+def test_a_redirect_to_another_host_is_reported_in_feeds(server, capsys):
+    small_config_file()
+    port = server.httpd.server_address[1]
+    # 127.0.0.1 sends the feed to "localhost": the same server, but another host name
+    elsewhere = f"http://localhost:{port}/new-home?from=" + "q" * 3000
+    server.feed("/new-home", rss_feed(two_issues()))
+    server.routes["/moved"] = lambda h: h.reply(301, b"", None, {"Location": elsewhere})
+    server.redirect("/same-host", "/new-home", status=301)
+    for path in ("/moved", "/same-host"):
+        assert cli(capsys, "add", server.url(path))[0] == 0
+
+    code, out, _err = cli(capsys, "refresh")
+
+    assert code == 0, out
+    stored = feeds_json(capsys)
+    assert stored[server.url("/moved")]["redirected_to"] == elsewhere
+    assert stored[server.url("/moved")]["last_success"]
+    assert stored[server.url("/same-host")]["redirected_to"] is None
+    _code, listing, _err = cli(capsys, "feeds")
+    moved = [line for line in listing.splitlines() if "redirected to" in line]
+    assert len(moved) == 1
+    assert moved[0].strip().startswith(f"redirected to http://localhost:{port}/new-home?from=qqq")
+    assert moved[0].endswith("…") and len(moved[0]) < 200
+    assert listing.count(server.url("/moved")) == 1  # the listing stays keyed by the subscribed URL
+    assert all(ch == "\n" or ch.isprintable() for ch in listing)
+
+    # once the feed stops redirecting elsewhere, the note goes
+    server.feed("/moved", rss_feed(two_issues()))
+    assert cli(capsys, "refresh")[0] == 0
+    assert feeds_json(capsys)[server.url("/moved")]["redirected_to"] is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 
 from briefing_tui.library import Library
@@ -64,5 +65,29 @@ def test_the_search_index_survives_the_prefix_index_migration(tmp_path):
         assert cache.conn.execute("SELECT rowid FROM search").fetchall() == [(41,)]
         hits = cache.search(SearchQuery.parse("section:bottomline compilers"))
         assert [hit.section for hit in hits] == ["bottom_line"]
+    finally:
+        cache.close()
+
+
+def test_a_version_3_cache_keeps_its_feed_state_and_gains_the_redirect_note(tmp_path):
+    path = tmp_path / "cache.sqlite3"
+    url = "https://quokka.example.com/feed.xml"
+    conn = sqlite3.connect(path)
+    conn.executescript("".join(cache_module._MIGRATIONS[:3]) + "\nPRAGMA user_version = 3;")
+    conn.execute(
+        "INSERT INTO feeds (url, title, etag, last_modified, last_success) VALUES"
+        " (?, 'Quokka Daily', '\"v1\"', 'Mon, 02 Mar 2026 08:00:00 GMT', '2026-03-02T08:00:00+00:00')",
+        (url,),
+    )
+    conn.commit()
+    conn.close()
+    cache = Cache.open(path)
+    try:
+        assert cache.recovered_from is None
+        state = cache.feed_state(url)
+        assert (state.title, state.etag, state.last_success) == ("Quokka Daily", '"v1"', "2026-03-02T08:00:00+00:00")
+        assert state.redirected_to is None
+        cache.save_feed_state(dataclasses.replace(state, redirected_to="https://elsewhere.example/feed.xml"))
+        assert cache.feed_state(url).redirected_to == "https://elsewhere.example/feed.xml"
     finally:
         cache.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 from dataclasses import dataclass
@@ -22,9 +22,17 @@ from briefing_tui.store.snippets import Highlighter
 
 #: The full-text table's text columns, in the order of SECTION_COLUMNS.
 _FTS_TEXT_COLUMNS = ("headlines", "lead", "unpacked", "bottom_line", "body", "shortlist", "refs")
+#: The most of one column a search result reads back for its snippet.
+SNIPPET_SOURCE_CHARS = 256 * 1024
+#: SQLite virtual machine steps between checks of a search's cancellation.
+_CANCEL_CHECK_STEPS = 2000
+
+
+class SearchCancelled(Exception):
+    """The search was cancelled (a newer query replaced it, or the reader is closing)."""
 
 #: Bump when the parser changes in a way worth re-parsing stored entries for.
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 
 _MIGRATIONS = (
     """
@@ -93,6 +101,10 @@ _MIGRATIONS = (
         DROP TABLE search;
         ALTER TABLE search_v3 RENAME TO search;
     """,
+    # 4: where a feed's last fetch ended when a redirect took it to another host (shown by "feeds").
+    """
+        ALTER TABLE feeds ADD COLUMN redirected_to TEXT;
+    """,
 )
 
 #: Newest first; within one day, by publication time, then by place in the feed.
@@ -132,6 +144,7 @@ class FeedState:
     last_error: str | None = None
     last_error_at: str | None = None
     retry_after: str | None = None
+    redirected_to: str | None = None  # the final URL, when a redirect went to another host
 
 
 def issue_id_for(origin: str, key: str) -> str:
@@ -246,8 +259,8 @@ class Cache:
     # -- feeds -----------------------------------------------------------------------------------
     def feed_state(self, url: str) -> FeedState:
         row = self.conn.execute(
-            "SELECT url, title, etag, last_modified, last_success, last_error, last_error_at, retry_after"
-            " FROM feeds WHERE url = ?",
+            "SELECT url, title, etag, last_modified, last_success, last_error, last_error_at, retry_after,"
+            " redirected_to FROM feeds WHERE url = ?",
             (url,),
         ).fetchone()
         return FeedState(*row) if row else FeedState(url)
@@ -255,10 +268,11 @@ class Cache:
     def save_feed_state(self, state: FeedState) -> None:
         self.conn.execute(
             "INSERT INTO feeds (url, title, etag, last_modified, last_success, last_error, last_error_at,"
-            " retry_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+            " retry_after, redirected_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
             " title = excluded.title, etag = excluded.etag, last_modified = excluded.last_modified,"
             " last_success = excluded.last_success, last_error = excluded.last_error,"
-            " last_error_at = excluded.last_error_at, retry_after = excluded.retry_after",
+            " last_error_at = excluded.last_error_at, retry_after = excluded.retry_after,"
+            " redirected_to = excluded.redirected_to",
             (
                 state.url,
                 state.title,
@@ -268,6 +282,7 @@ class Cache:
                 state.last_error,
                 state.last_error_at,
                 state.retry_after,
+                state.redirected_to,
             ),
         )
 
@@ -478,7 +493,14 @@ class Cache:
             yield issue_id, origin, Briefing.from_dict(json.loads(data))
 
     # -- search ----------------------------------------------------------------------------------
-    def search(self, query: SearchQuery, *, limit: int = 50, window: int = 5000) -> list[SearchHit]:
+    def search(
+        self,
+        query: SearchQuery,
+        *,
+        limit: int = 50,
+        window: int = 5000,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> list[SearchHit]:
         """Ranked hits for a parsed query.
 
         Ranking (bm25) is computed over the newest ``window`` matches only, which bounds the cost
@@ -486,11 +508,30 @@ class Cache:
         each bounded by ``window`` or ``limit`` rather than by the size of the cache: find the
         rowid where the window starts, rank the matches from there on (FTS5 seeks to a rowid
         range instead of reading every match), then fetch the text of the ``limit`` best by rowid
-        and cut snippets in Python (see :mod:`briefing_tui.store.snippets`).
+        and cut snippets in Python (see :mod:`briefing_tui.store.snippets`), reading at most
+        SNIPPET_SOURCE_CHARS of each column.
+
+        ``cancelled`` is polled while SQLite works and between rows; once it returns True the
+        search stops within milliseconds and raises :class:`SearchCancelled`.
         """
         match = query.fts_expression()
         if not match:
             return []
+        if cancelled is None:
+            return self._search(query, match, limit, window, lambda: False)
+        self.conn.set_progress_handler(lambda: 1 if cancelled() else 0, _CANCEL_CHECK_STEPS)
+        try:
+            return self._search(query, match, limit, window, cancelled)
+        except sqlite3.OperationalError as error:
+            if cancelled():
+                raise SearchCancelled() from error
+            raise
+        finally:
+            self.conn.set_progress_handler(None, 0)
+
+    def _search(
+        self, query: SearchQuery, match: str, limit: int, window: int, cancelled: Callable[[], bool]
+    ) -> list[SearchHit]:
         clauses, params = [], []
         if query.source:
             clauses.append("i.source LIKE ? ESCAPE '\\'")
@@ -517,12 +558,12 @@ class Cache:
                 )
             ]
         except sqlite3.OperationalError as error:
-            if "fts5" in str(error) or "syntax" in str(error):
+            if ("fts5" in str(error) or "syntax" in str(error)) and not cancelled():
                 return []
             raise
         if not ranked:
             return []
-        columns = ", ".join(f"s.{name}" for name in _FTS_TEXT_COLUMNS)
+        columns = ", ".join(f"substr(s.{name}, 1, {SNIPPET_SOURCE_CHARS})" for name in _FTS_TEXT_COLUMNS)
         rows = {
             row[0]: row[1:]
             for row in self.conn.execute(
@@ -535,6 +576,8 @@ class Cache:
         only = SECTION_COLUMNS.index(query.section) if query.section in SECTION_COLUMNS else None
         hits = []
         for rowid in ranked:
+            if cancelled():
+                raise SearchCancelled()
             if rowid not in rows:
                 continue
             issue_id, item_id, title, source, date, *texts = rows[rowid]

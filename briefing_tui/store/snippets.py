@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from briefing_tui.store.query import SearchQuery
@@ -20,6 +21,11 @@ START, END, ELLIPSIS = "\x02", "\x03", "…"
 SNIPPET_TOKENS = 14
 #: Tokens kept in view after a match when a snippet starts at a sentence.
 TAIL_TOKENS = 4
+#: The most text one snippet reads: a window this long around the first match. A column can
+#: hold megabytes (one word repeated 80,000 times); the cost of a snippet must not grow with it.
+SCAN_CHARS = 16_000
+#: The most matches tried as the snippet's anchor.
+ANCHORS = 64
 
 _TOKEN = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"[.!?\n]")
@@ -87,14 +93,19 @@ class Highlighter:
         """
         if not text:
             return (0, 0), ""
+        text, cut_before, cut_after = self._window(text)
         spans = [(match.start(), match.end()) for match in _TOKEN.finditer(text)]
+        if cut_before and len(spans) > 1:
+            spans = spans[1:]  # the window may start inside a word
+        if cut_after and len(spans) > 1:
+            spans = spans[:-1]
         if not spans:
             return (0, 0), ""
         marked, joined = self._matches([fold(text[start:end]) for start, end in spans])
         hits = [index for index, number in enumerate(marked) if number >= 0]
 
         def score(start: int, stop: int) -> tuple[int, int]:
-            inside = [marked[index] for index in hits if start <= index < stop]
+            inside = [marked[index] for index in hits[bisect_left(hits, start) : bisect_left(hits, stop)]]
             return len(set(inside)), len(inside)
 
         if len(spans) <= size:
@@ -102,7 +113,7 @@ class Highlighter:
         else:
             highest = len(spans) - size
             first, best = 0, (-1, -1)
-            for hit in hits or [0]:
+            for hit in hits[:ANCHORS] or [0]:
                 # the earliest sentence start that keeps this match and a few words after it in
                 # view, else the match in the middle
                 start = next(
@@ -119,8 +130,8 @@ class Highlighter:
                     first, best = start, candidate
             last = first + size
         result_score = score(first, last)
-        pieces = [ELLIPSIS] if first > 0 else []
-        position = spans[first][0] if first > 0 else 0
+        pieces = [ELLIPSIS] if first > 0 or cut_before else []
+        position = spans[first][0] if first > 0 or cut_before else 0
         index = first
         while index < last:
             start, end = spans[index]
@@ -137,8 +148,20 @@ class Highlighter:
                 pieces.append(text[start:end])
                 index += 1
             position = end
-        if last < len(spans):
+        if last < len(spans) or cut_after:
             pieces.append(ELLIPSIS)
         else:
             pieces.append(text[position:])
         return result_score, "".join(pieces)
+
+    def _window(self, text: str) -> tuple[str, bool, bool]:
+        """(text to read, cut before, cut after): at most SCAN_CHARS characters, starting a
+        little before the first place a query word appears (found without tokenising)."""
+        if len(text) <= SCAN_CHARS:
+            return text, False, False
+        lowered = text.lower()
+        found = [lowered.find(p.words[0]) for p in self.patterns if p.words[0].isascii()]
+        anchor = min((at for at in found if at >= 0), default=0)
+        start = max(0, anchor - SCAN_CHARS // 4)
+        end = start + SCAN_CHARS
+        return text[start:end], start > 0, end < len(text)

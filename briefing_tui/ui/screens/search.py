@@ -16,7 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from briefing_tui.library import Library, QueryError, SearchHit
+from briefing_tui.library import Library, QueryError, SearchCancelled, SearchHit
 from briefing_tui.ui.rendering import search_row
 from briefing_tui.ui.widgets.item_list import SpacedOptionList
 
@@ -87,7 +87,9 @@ class SearchScreen(ModalScreen[SearchJump | None]):
         hits, error = None, None
         if query.strip():
             try:
-                hits = self.library.search(query, limit=100)
+                hits = self.library.search(query, limit=100, cancelled=lambda: worker.is_cancelled)
+            except SearchCancelled:
+                return  # a newer query replaced this one, or the search screen closed
             except QueryError as problem:
                 error = str(problem)
         else:
@@ -137,3 +139,7 @@ class SearchScreen(ModalScreen[SearchJump | None]):
 
     def action_dismiss_search(self) -> None:
         self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        # A search still running stops now rather than holding the library until it ends.
+        self.workers.cancel_group(self, "search")
