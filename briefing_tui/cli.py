@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import secrets
+import sqlite3
 import stat
 import sys
 from pathlib import Path
@@ -555,6 +556,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (CommandError, StoreError) as error:
         print(f"briefing-tui: {error}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as error:
+        # Damage found after opening (a page read only now): one line, and what to do about it.
+        print(f"briefing-tui: a database is damaged ({strip_controls(str(error))}); run "
+              "'briefing-tui paths' to find it: the cache can be deleted, the read state is"
+              " checked and repaired when it is next opened", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -151,8 +151,14 @@ class Library:
         #: One-line messages about what was repaired while opening.
         self.notices: list[str] = []
         if self.state.recovered_from:
+            salvaged = self.state.salvaged
             self.notices.append(
-                f"read-state database was damaged; it was moved to {self.state.recovered_from} and a new one started"
+                f"read-state database was damaged; it was moved to {self.state.recovered_from} and a new one"
+                f" started with the {salvaged} saved item{'s' if salvaged != 1 else ''} (subscriptions, read"
+                " marks, stars) that could still be read"
+                if salvaged
+                else f"read-state database was damaged; it was moved to {self.state.recovered_from} and a new"
+                " one started (nothing in it could be read)"
             )
         if self.cache.recovered_from:
             self.notices.append(
@@ -445,15 +451,17 @@ class Library:
             return self.cache.search(query, limit=limit, cancelled=cancelled)
 
     # -- marks -----------------------------------------------------------------------------------
+    # Marks and stars are written outside the library lock: the state store serialises its own
+    # writes, and a write waiting for a file another program keeps locked must not hold up
+    # reads of the cache (the reader's lists) meanwhile.
     def mark_read(self, item_ids: Iterable[str], issue_id: str | None = None) -> int:
         ids = list(item_ids)
         with self._lock:
             owners = self.cache.issues_of_items(ids) if issue_id is None else {}
-            return self.state.mark_read((item, issue_id or owners.get(item)) for item in ids)
+        return self.state.mark_read((item, issue_id or owners.get(item)) for item in ids)
 
     def mark_unread(self, item_ids: Iterable[str]) -> int:
-        with self._lock:
-            return self.state.mark_unread(item_ids)
+        return self.state.mark_unread(item_ids)
 
     def known_items(self, item_ids: Iterable[str]) -> set[str]:
         with self._lock:
@@ -461,20 +469,21 @@ class Library:
 
     def mark_issue_read(self, issue_id: str) -> int:
         with self._lock:
-            return self.state.mark_read((item, issue_id) for item in self.cache.item_ids(issue_id))
+            items = self.cache.item_ids(issue_id)
+        return self.state.mark_read((item, issue_id) for item in items)
 
     def mark_issue_unread(self, issue_id: str) -> int:
         with self._lock:
-            return self.state.mark_unread(self.cache.item_ids(issue_id))
+            items = self.cache.item_ids(issue_id)
+        return self.state.mark_unread(items)
 
     def mark_all_read(self) -> int:
         with self._lock:
             owners = self.cache.conn.execute("SELECT item_id, issue_id FROM items").fetchall()
-            return self.state.mark_read(owners)
+        return self.state.mark_read(owners)
 
     def set_starred(self, item_id: str, issue_id: str | None, starred: bool) -> None:
-        with self._lock:
-            self.state.set_starred(item_id, issue_id, starred)
+        self.state.set_starred(item_id, issue_id, starred)
 
     # -- export ----------------------------------------------------------------------------------
     def export_opml(self) -> str:

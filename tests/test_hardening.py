@@ -156,8 +156,8 @@ def test_huge_title_is_cut_to_a_label_and_ten_megabyte_entry_kept_whole(tmp_path
 def test_a_full_disk_gives_a_clear_error_and_writes_nothing(tmp_path):
     store = StateStore.open(tmp_path / "state.sqlite3")
     store.mark_read([("s-kept", "i-1")])
-    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
-    store.conn.execute(f"PRAGMA max_page_count = {pages}")  # the file may not grow: a full disk
+    pages = store.writer.execute("PRAGMA page_count").fetchone()[0]
+    store.writer.execute(f"PRAGMA max_page_count = {pages}")  # the file may not grow: a full disk
     many = [(f"s-{n:06d}-{'x' * 200}", "i-1") for n in range(5000)]
     with pytest.raises(StoreError) as caught:
         store.mark_read(many)

@@ -351,13 +351,13 @@ async def test_m_toggles_read_on_the_row_under_the_cursor():
         await settle(pilot)
         _screen, issues, _sections, items, _story = parts(app)
         await pilot.press("enter", "j", "m")
-        await pilot.pause()
+        await settle(pilot)
         assert highlighted_id(items) == f"story:{ids.newer_stories[1]}"  # the cursor stays
         assert read_ids() == {ids.newer_stories[1]}
         assert issues.row(0).unread == 1
         assert "1 Headlines 1/2" in screen_text(app)
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         assert read_ids() == set()
         assert issues.row(0).unread == 2
         assert "1 Headlines 2/2" in screen_text(app)
@@ -366,11 +366,11 @@ async def test_m_toggles_read_on_the_row_under_the_cursor():
         await settle(pilot)
         assert read_ids() == {ids.newer_stories[1]}
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         assert read_ids() == set()
         # Shortlist items carry marks too (they do not count as stories).
         await pilot.press("escape", "4", "m")
-        await pilot.pause()
+        await settle(pilot)
         assert len(read_ids()) == 1 and next(iter(read_ids())).startswith("q-")
         assert "4 Shortlist 1/2" in screen_text(app)
 
@@ -383,14 +383,14 @@ async def test_m_on_the_issue_list_toggles_the_whole_issue():
         _screen, issues, _sections, _items, _story = parts(app)
         assert issues.has_focus
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         assert set(ids.newer_stories) <= read_ids()
         assert issues.row(0).unread == 0
         text = screen_text(app)
         assert "2026-05-11 read" in text
         assert "1 Headlines 2" in text
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         assert read_ids() == set()
         assert issues.row(0).unread == 2
 
@@ -443,7 +443,7 @@ async def test_u_shows_only_issues_with_unread_stories():
         await settle(pilot)
         screen, issues, _sections, _items, _story = parts(app)
         await pilot.press("M")  # the newest issue is all read now
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("u")
         await settle(pilot)
         assert "Showing issues with unread stories." in app.messages()
@@ -462,7 +462,7 @@ async def test_s_stars_and_unstars():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("enter", "s")
-        await pilot.pause()
+        await settle(pilot)
         assert starred_ids() == {ids.newer_stories[0]}
         assert "Starred." in app.messages()
         assert "●★ Robot Crews Fix an Undersea Cable" in screen_text(app)
@@ -470,7 +470,7 @@ async def test_s_stars_and_unstars():
         await settle(pilot)
         assert "Robot Crews Fix an Undersea Cable  ★" in screen_text(app)
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         assert starred_ids() == set()
         assert "Star removed." in app.messages()
         assert "Robot Crews Fix an Undersea Cable  ★" not in screen_text(app)
@@ -513,7 +513,7 @@ async def test_mark_read_on_open_false_leaves_stories_unread():
         assert read_ids() == set()
         assert issues.row(0).unread == 2
         await pilot.press("m")  # marking by hand still works
-        await pilot.pause()
+        await settle(pilot)
         assert read_ids() == {ids.newer_stories[0]}
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing_tui.model import Briefing
-from briefing_tui.store.db import connect, friendly, migrate, move_aside, now_iso, open_or_recover
+from briefing_tui.store.db import check_schema, connect, friendly, migrate, move_aside, now_iso, open_or_recover
 from briefing_tui.store.query import SECTION_COLUMNS, SearchQuery
 from briefing_tui.store.snippets import Highlighter
 
@@ -30,6 +30,7 @@ _CANCEL_CHECK_STEPS = 2000
 
 class SearchCancelled(Exception):
     """The search was cancelled (a newer query replaced it, or the reader is closing)."""
+
 
 #: Bump when the parser changes in a way worth re-parsing stored entries for.
 PARSER_VERSION = 4
@@ -106,6 +107,16 @@ _MIGRATIONS = (
         ALTER TABLE feeds ADD COLUMN redirected_to TEXT;
     """,
 )
+
+#: Every table and column the cache reads; a file missing any of them is rebuilt.
+_TABLES = {
+    "feeds": ("url", "title", "etag", "last_modified", "last_success", "last_error", "last_error_at",
+              "retry_after", "redirected_to"),
+    "issues": ("id", "origin", "key", "title", "source", "date", "sort_date", "url", "stories", "shortlist",
+               "fetched_at", "raw", "raw_hash", "content_type", "hints", "briefing", "parser_version", "position"),
+    "items": ("issue_id", "item_id", "kind"),
+    "search": ("rowid", *_FTS_TEXT_COLUMNS, "issue_id", "item_id"),
+}
 
 #: Newest first; within one day, by publication time, then by place in the feed.
 ISSUE_ORDER = "sort_date DESC, position, fetched_at DESC, id"
@@ -232,6 +243,7 @@ class Cache:
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             migrate(conn, _MIGRATIONS)
+            check_schema(conn, _TABLES)
         except BaseException:
             conn.close()
             raise

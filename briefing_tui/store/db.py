@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 
 class StoreError(RuntimeError):
@@ -21,15 +22,17 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def connect(path: Path, *, wal: bool = True, synchronous: str = "NORMAL") -> sqlite3.Connection:
+def connect(
+    path: Path, *, wal: bool = True, synchronous: str = "NORMAL", busy_timeout: float = 30.0
+) -> sqlite3.Connection:
     """Open ``path`` (creating its directory), in WAL mode with a busy timeout for other copies."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"cannot create {path.parent}: {error.strerror or error}") from error
     try:
-        conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 30000")
+        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         if wal:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {synchronous}")
@@ -73,6 +76,55 @@ def check_integrity(conn: sqlite3.Connection) -> None:
     row = conn.execute("PRAGMA quick_check(1)").fetchone()
     if row is None or row[0] != "ok":
         raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else 'no answer'}")
+
+
+def check_schema(conn: sqlite3.Connection, tables: dict[str, Sequence[str]]) -> None:
+    """Raise sqlite3.DatabaseError unless every table exists with every column named.
+
+    A file whose schema version is current but whose tables were dropped or altered (by hand,
+    by another program, by damage) would otherwise fail later, on the first query that needs
+    them, as a raw "no such table" traceback.
+    """
+    for table, columns in tables.items():
+        try:
+            conn.execute(f"SELECT {', '.join(columns)} FROM {table} LIMIT 0").fetchall()
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error).lower():
+                raise
+            raise sqlite3.DatabaseError(f"malformed schema: {error}") from error
+
+
+def salvage(damaged: Path, conn: sqlite3.Connection, tables: dict[str, Sequence[str]]) -> int:
+    """Copy every row that can still be read from ``damaged`` into the same tables of ``conn``.
+
+    Each table is read from both ends (by key, ascending then descending), so rows on either
+    side of a damaged page are kept; rows already copied are skipped. Returns the rows copied.
+    """
+    copied = 0
+    try:
+        source = sqlite3.connect(f"file:{quote(str(damaged))}?mode=ro", uri=True, timeout=1.0)
+    except sqlite3.Error:
+        return 0
+    try:
+        for table, columns in tables.items():
+            names = ", ".join(columns)
+            insert = f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+            for order in ("ASC", "DESC"):
+                rows = []
+                try:
+                    for row in source.execute(f"SELECT {names} FROM {table} ORDER BY {columns[0]} {order}"):
+                        rows.append(row)
+                except sqlite3.Error:
+                    pass  # the rows before the damage are kept
+                if rows:
+                    before = conn.total_changes
+                    conn.execute("BEGIN IMMEDIATE")
+                    conn.executemany(insert, rows)
+                    conn.execute("COMMIT")
+                    copied += conn.total_changes - before
+    finally:
+        source.close()
+    return copied
 
 
 def move_aside(path: Path) -> Path:

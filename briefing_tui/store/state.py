@@ -10,11 +10,22 @@ damaged file is never replaced silently: it is moved aside with a timestamp and
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing_tui.store.db import StoreError, connect, friendly, migrate, now_iso, open_or_recover
+from briefing_tui.store.db import (
+    StoreError,
+    check_integrity,
+    check_schema,
+    connect,
+    friendly,
+    migrate,
+    now_iso,
+    open_or_recover,
+    salvage,
+)
 
 _MIGRATIONS = (
     """
@@ -36,6 +47,17 @@ _MIGRATIONS = (
     """,
 )
 
+#: Every table and column the store reads; a file missing any of them is damaged.
+_TABLES = {
+    "subscriptions": ("url", "title", "added_at"),
+    "marks": ("item_id", "issue_id", "read_at"),
+    "stars": ("item_id", "issue_id", "starred_at"),
+}
+#: How long a write waits for another program that holds the file locked before it fails.
+#: Another copy of briefing-tui holds it for milliseconds; a program that keeps it locked gets
+#: a clear error in this time rather than a frozen reader.
+BUSY_TIMEOUT_S = 5.0
+
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
@@ -45,47 +67,67 @@ class Subscription:
 
 
 class StateStore:
-    def __init__(self, path: Path, conn: sqlite3.Connection, recovered_from: Path | None):
+    def __init__(self, path: Path, conn: sqlite3.Connection, recovered_from: Path | None, salvaged: int = 0):
         self.path = path
+        #: For reads. Writes go through their own connection, so a write waiting for another
+        #: program's lock never holds up a read (WAL readers do not wait for writers).
         self.conn = conn
+        self.writer = connect(path, synchronous="FULL", busy_timeout=BUSY_TIMEOUT_S)
+        self._write_lock = threading.Lock()
         self.recovered_from = recovered_from
+        #: Rows (subscriptions, marks, stars) copied over from the damaged file, if there was one.
+        self.salvaged = salvaged
 
     @classmethod
     def open(cls, path: Path) -> StateStore:
         conn, moved = open_or_recover(path, cls._open, rebuildable=False)
-        return cls(path, conn, moved)
+        salvaged = 0
+        if moved is not None:
+            try:
+                salvaged = salvage(moved, conn, _TABLES)
+            except sqlite3.Error as error:
+                conn.close()
+                raise friendly(error, path) from error
+        return cls(path, conn, moved, salvaged)
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
-        conn = connect(path, synchronous="FULL")
+        conn = connect(path, synchronous="FULL", busy_timeout=BUSY_TIMEOUT_S)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             migrate(conn, _MIGRATIONS)
-            conn.execute("SELECT count(*) FROM marks").fetchone()
+            check_schema(conn, _TABLES)
+            # The file is small: a full check at open finds a damaged page before a read does.
+            check_integrity(conn)
         except BaseException:
             conn.close()
             raise
         return conn
 
     def close(self) -> None:
+        with self._write_lock:
+            self.writer.close()
         self.conn.close()
 
     def _write(self, sql: str, rows: list[tuple]) -> int:
         if not rows:
             return 0
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            before = self.conn.total_changes
-            self.conn.executemany(sql, rows)
-            changed = self.conn.total_changes - before
-            self.conn.execute("COMMIT")
-            return changed
-        except sqlite3.Error as error:
+        with self._write_lock:
+            conn = self.writer
             try:
-                self.conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
-            raise friendly(error, self.path) from error
+                conn.execute("BEGIN IMMEDIATE")
+                before = conn.total_changes
+                conn.executemany(sql, rows)
+                changed = conn.total_changes - before
+                conn.execute("COMMIT")
+                return changed
+            except sqlite3.Error as error:
+                if conn.in_transaction:  # a full disk may have rolled it back already
+                    try:
+                        conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                raise friendly(error, self.path) from error
 
     # -- subscriptions ---------------------------------------------------------------------------
     def add_subscription(self, url: str, title: str | None = None) -> bool:

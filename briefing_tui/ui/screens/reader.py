@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import webbrowser
+from collections import deque
+from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -15,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from briefing_tui.library import IssueView, Library
+from briefing_tui.library import IssueView, Library, StoreError
 from briefing_tui.model import Link, Story
 from briefing_tui.samples import sample_paths
 from briefing_tui.text import is_openable, truncate
@@ -66,6 +70,9 @@ class ReaderScreen(Screen):
         self.unread_only = False
         self.source_filter: str | None = None
         self.refreshing = False
+        #: Writes to the read state, in the order they were made: (what, write, then on success).
+        self._writes: deque[tuple[str, Callable[[], Any], Callable[[Any], None] | None]] = deque()
+        self._write_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -366,10 +373,12 @@ class ReaderScreen(Screen):
     def _set_read(self, item_ids: list[str], read: bool) -> None:
         assert self.view is not None
         if read:
-            self.library.mark_read(item_ids, self.view.id)
+            self.save_state(
+                "Read mark", lambda issue_id=self.view.id: self.library.mark_read(item_ids, issue_id), then=self._saved
+            )
             marks = self.view.read | set(item_ids)
         else:
-            self.library.mark_unread(item_ids)
+            self.save_state("Unread mark", lambda: self.library.mark_unread(item_ids), then=self._saved)
             marks = self.view.read - set(item_ids)
         self.view = dataclasses.replace(self.view, read=frozenset(marks))
         self.after_marks()
@@ -392,11 +401,10 @@ class ReaderScreen(Screen):
             issue = self.query_one(IssueList).current
             if issue is None:
                 return
-            if issue.unread > 0:
-                self.library.mark_issue_read(issue.id)
-            else:
-                self.library.mark_issue_unread(issue.id)
-            self._reload_view_marks(issue.id)
+            write = self.library.mark_issue_read if issue.unread > 0 else self.library.mark_issue_unread
+            self.save_state(
+                "Read marks", lambda: write(issue.id), then=lambda _count: self._reload_view_marks(issue.id)
+            )
             return
         if self.view is None:
             return
@@ -412,10 +420,52 @@ class ReaderScreen(Screen):
 
     def _reload_view_marks(self, issue_id: str) -> None:
         if self.view is not None and self.view.id == issue_id:
-            fresh = self.library.open_issue(issue_id)
+            try:
+                fresh = self.library.open_issue(issue_id)
+            except StoreError as error:
+                self.app.notify(f"Cannot read the read state: {error}", severity="error", markup=False)
+                fresh = None
             if fresh is not None:
-                self.view = dataclasses.replace(self.view, read=fresh.read)
+                self.view = dataclasses.replace(self.view, read=fresh.read, starred=fresh.starred)
         self.after_marks()
+
+    # -- writes to the read state ----------------------------------------------------------------
+    def save_state(self, what: str, write: Callable[[], Any], then: Callable[[Any], None] | None = None) -> None:
+        """Write to the read state off the UI thread, in order; ``then`` runs on success.
+
+        A full disk or a file another program keeps locked must not freeze or crash the reader:
+        a write that fails is reported, and the marks shown are read back from the store.
+        """
+        self._writes.append((what, write, then))
+        self._drain_writes()
+
+    @work(thread=True, group="state-writes")
+    def _drain_writes(self) -> None:
+        with self._write_lock:
+            while self._writes:
+                what, write, then = self._writes.popleft()
+                try:
+                    result = write()
+                except StoreError as error:
+                    self._from_thread(self._write_failed, what, str(error))
+                else:
+                    if then is not None:
+                        self._from_thread(then, result)
+
+    def _saved(self, _result: object) -> None:
+        """A mark is stored: the issue list's unread counts (read from the store) follow."""
+        self.query_one(IssueList).invalidate()
+
+    def _from_thread(self, callback: Callable[..., Any], *args: Any) -> None:
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass  # the reader has closed meanwhile
+
+    def _write_failed(self, what: str, error: str) -> None:
+        self.app.notify(f"{what} not saved: {error}", title="Read state", severity="error", markup=False, timeout=8)
+        if self.view is not None:
+            self._reload_view_marks(self.view.id)
 
     def action_mark_issue_read(self) -> None:
         issue_id = self.view.id if self.view else None
@@ -423,9 +473,11 @@ class ReaderScreen(Screen):
             issue_id = self.query_one(IssueList).current.id
         if issue_id is None:
             return
-        count = self.library.mark_issue_read(issue_id)
-        self._reload_view_marks(issue_id)
-        self.app.notify(f"Marked {count} item{'s' if count != 1 else ''} read.", markup=False)
+        def done(count: int) -> None:
+            self._reload_view_marks(issue_id)
+            self.app.notify(f"Marked {count} item{'s' if count != 1 else ''} read.", markup=False)
+
+        self.save_state("Read marks", lambda: self.library.mark_issue_read(issue_id), then=done)
 
     def action_toggle_star(self) -> None:
         if self.view is None:
@@ -435,7 +487,7 @@ class ReaderScreen(Screen):
             return
         item_id = item.split(":", 1)[1]
         starred = item_id not in self.view.starred
-        self.library.set_starred(item_id, self.view.id, starred)
+        self.save_state("Star", lambda issue_id=self.view.id: self.library.set_starred(item_id, issue_id, starred))
         marks = self.view.starred | {item_id} if starred else self.view.starred - {item_id}
         self.view = dataclasses.replace(self.view, starred=frozenset(marks))
         if self.story_open:
