@@ -215,7 +215,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             status = f"ERROR {feed.last_error_at}: {feed.last_error}"
         if feed.retry_after:
             status += f" (not fetched again before {feed.retry_after})"
-        print(f"{number:>3}. {feed.title or feed.url}  [{feed.unread} unread]")
+        print(f"{number:>3}. {truncate(feed.title or feed.url, 120)}  [{feed.unread} unread]")
         if feed.title:
             print(f"     {feed.url}")
         print(f"     {status}")
@@ -232,7 +232,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         return 0
 
     def line(outcome) -> str:
-        name = outcome.title or outcome.url
+        name = truncate(outcome.title or outcome.url, 80)
         if outcome.status == "error":
             return f"FAIL  {name}: {outcome.error}"
         if outcome.status == "deferred":
@@ -266,7 +266,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         report = library.refresh(jobs=args.jobs, progress=progress)
     print(f"refreshed {report.summary()}")
     for outcome in report.failed:
-        print(f"  failed: {outcome.title or outcome.url}: {outcome.error}", file=sys.stderr)
+        print(f"  failed: {truncate(outcome.title or outcome.url, 80)}: {outcome.error}", file=sys.stderr)
     return 1 if report.failed else 0
 
 
