@@ -7,7 +7,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from briefing_tui.text import truncate
+from briefing_tui.ui.rendering import shown
 
 #: (name, help, action on the reader screen)
 READER_COMMANDS = (
@@ -46,7 +46,7 @@ class ReaderCommands(Provider):
         commands.append(("Filter by source: all", "Show issues from every source", partial(screen.set_source_filter, None)))
         for source, count in screen.library.sources():
             commands.append(
-                (f"Filter by source: {truncate(source, 80)}", f"{count} issue{'s' if count != 1 else ''}", partial(screen.set_source_filter, source))
+                (f"Filter by source: {shown(source, 80)}", f"{count} issue{'s' if count != 1 else ''}", partial(screen.set_source_filter, source))
             )
         return commands
 

@@ -2,11 +2,13 @@
 
 Everything from a feed becomes ``rich.text.Text`` here, never a markup string, so a title
 such as ``[bold]`` or ``[@click=app.quit]`` shows literally. Very long text is cut for display
-(the stored text is kept whole).
+(the stored text is kept whole). Feed text enters display through :func:`shown`, which also
+makes every character's width one that Rich and every terminal agree on (:func:`display_text`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
@@ -40,6 +42,24 @@ SECTION_LABELS = {
 FIXED_SECTIONS = ("headlines", "unpacked", "bottom_line", "shortlist", "references")
 
 
+# Code points whose width depends on the terminal: ZWJ (a joined family is 2 cells where the terminal
+# clusters graphemes, 8 where it measures code points, as xterm, VTE and tmux 3.3 do), VS15/VS16
+# ("❤️" is 2 cells to Rich, 1 to wcwidth) and the skin-tone modifiers, dropped rather than kept
+# because they are 0 cells to Rich but a 2-cell emoji of their own to wcwidth (measured: "👍🏽" 2 vs 4).
+_UNSTABLE_WIDTH = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+
+
+def display_text(text: str) -> str:
+    """``text`` with the code points of unstable width removed, so it takes as many cells in any
+    terminal as Rich measures: a ZWJ sequence shows as its separate emoji, "❤️" as "❤", "👍🏽" as "👍"."""
+    return text if text.isascii() else _UNSTABLE_WIDTH.sub("", text)
+
+
+def shown(text: str | None, limit: int) -> str:
+    """Feed text as a row shows it: cut to ``limit`` characters, then made width-stable."""
+    return display_text(truncate(text or "", limit))
+
+
 @dataclass(frozen=True, slots=True)
 class SectionEntry:
     key: str  # "headlines", ..., or "section:N" for a named section
@@ -62,7 +82,7 @@ def section_entries(briefing: Briefing, read: frozenset[str]) -> list[SectionEnt
     if briefing.intro or briefing.intro_links:
         entries.append(SectionEntry("intro", "Intro", len(briefing.intro)))
     for number, section in enumerate(briefing.sections):
-        entries.append(SectionEntry(f"section:{number}", truncate(section.title, 60), len(section.body)))
+        entries.append(SectionEntry(f"section:{number}", shown(section.title, 60), len(section.body)))
     return entries
 
 
@@ -93,8 +113,8 @@ def _row(marker: Text, body: RenderableType, width: int = 3) -> Table:
 def _title(story: Story, read: bool) -> Text:
     text = Text()
     if story.kicker:
-        text.append(truncate(story.kicker, 60).upper() + "  ", style="dim bold" if read else "bold")
-    text.append(truncate(story.title, TITLE_LIMIT), style="dim" if read else "bold")
+        text.append(shown(story.kicker, 60).upper() + "  ", style="dim bold" if read else "bold")
+    text.append(shown(story.title, TITLE_LIMIT), style="dim" if read else "bold")
     if story.sponsored:
         text.append("  sponsored", style="dim italic")
     return text
@@ -105,43 +125,43 @@ def intro_row(briefing: Briefing) -> Text | None:
     first = briefing.subtitle or (briefing.intro[0] if briefing.intro else None)
     if not first:
         return None
-    return Text(truncate(first, 280), style="italic dim")
+    return Text(shown(first, 280), style="italic dim")
 
 
 def headline_row(story: Story, read: bool, starred: bool) -> Table:
     text = _title(story, read)
     if story.lead:
-        text.append("\n" + truncate(story.lead, 160), style="dim")
+        text.append("\n" + shown(story.lead, 160), style="dim")
     return _row(_marker(read, starred, story.sponsored), text)
 
 
 def unpacked_row(story: Story, read: bool, starred: bool) -> Table:
     style = "dim" if read else ""
-    bullets = [_row(Text("•", style=style), Text(truncate(b, PARAGRAPH_LIMIT), style=style), 2) for b in story.unpacked]
+    bullets = [_row(Text("•", style=style), Text(shown(b, PARAGRAPH_LIMIT), style=style), 2) for b in story.unpacked]
     return _row(_marker(read, starred, story.sponsored), Group(_title(story, read), *bullets))
 
 
 def bottom_line_row(story: Story, read: bool, starred: bool) -> Table:
     text = _title(story, read)
-    text.append("\n" + truncate(story.bottom_line or "", PARAGRAPH_LIMIT), style="dim" if read else "")
+    text.append("\n" + shown(story.bottom_line or "", PARAGRAPH_LIMIT), style="dim" if read else "")
     return _row(_marker(read, starred, story.sponsored), text)
 
 
 def shortlist_row(text_value: str, url: str | None, read: bool, starred: bool) -> Table:
-    text = Text(truncate(text_value, PARAGRAPH_LIMIT), style="dim" if read else "")
+    text = Text(shown(text_value, PARAGRAPH_LIMIT), style="dim" if read else "")
     if url and url not in text_value:
-        text.append("\n" + truncate(url, 200), style="dim underline")
+        text.append("\n" + shown(url, 200), style="dim underline")
     return _row(_marker(read, starred), text)
 
 
 def reference_row(publisher: str | None, title: str, url: str | None) -> Table:
     text = Text()
     if publisher:
-        text.append(truncate(publisher, 80), style="bold")
+        text.append(shown(publisher, 80), style="bold")
         text.append(" — ")
-    text.append(truncate(title, TITLE_LIMIT))
+    text.append(shown(title, TITLE_LIMIT))
     if url:
-        text.append("\n" + truncate(url, 200), style="dim underline")
+        text.append("\n" + shown(url, 200), style="dim underline")
     return _row(Text(""), text)
 
 
@@ -149,8 +169,8 @@ def story_document(story: Story, view: IssueView) -> RenderableType:
     """The whole story, for the story view."""
     parts: list[RenderableType] = []
     if story.kicker:
-        parts.append(Text(truncate(story.kicker, 60).upper(), style="bold dim"))
-    title = Text(truncate(story.title, TITLE_LIMIT * 3), style="bold")
+        parts.append(Text(shown(story.kicker, 60).upper(), style="bold dim"))
+    title = Text(shown(story.title, TITLE_LIMIT * 3), style="bold")
     if story.sponsored:
         title.append("  sponsored", style="dim italic")
     if story.id in view.starred:
@@ -159,43 +179,43 @@ def story_document(story: Story, view: IssueView) -> RenderableType:
     briefing = view.briefing
     meta = " · ".join(p for p in (briefing.source, briefing.date) if p)
     if meta:
-        parts.append(Text(truncate(meta, 200), style="dim"))
+        parts.append(Text(shown(meta, 200), style="dim"))
     parts.append(Text(""))
     if story.lead:
-        parts.append(Text(truncate(story.lead, PARAGRAPH_LIMIT * 4)))
+        parts.append(Text(shown(story.lead, PARAGRAPH_LIMIT * 4)))
         parts.append(Text(""))
     if story.unpacked:
         parts.append(Text("Unpacked", style="bold underline"))
         for bullet in story.unpacked[:BODY_LIMIT]:
-            parts.append(_row(Text(" •"), Text(truncate(bullet, PARAGRAPH_LIMIT))))
+            parts.append(_row(Text(" •"), Text(shown(bullet, PARAGRAPH_LIMIT))))
         parts.append(Text(""))
     if story.bottom_line:
         parts.append(Text("Bottom line", style="bold underline"))
-        parts.append(Text(truncate(story.bottom_line, PARAGRAPH_LIMIT)))
+        parts.append(Text(shown(story.bottom_line, PARAGRAPH_LIMIT)))
         parts.append(Text(""))
     for paragraph in story.body[:BODY_LIMIT]:
-        parts.append(paragraph_row(paragraph) if paragraph.startswith("- ") else Text(truncate(paragraph, PARAGRAPH_LIMIT)))
+        parts.append(paragraph_row(paragraph) if paragraph.startswith("- ") else Text(shown(paragraph, PARAGRAPH_LIMIT)))
         parts.append(Text(""))
     if len(story.body) > BODY_LIMIT:
         parts.append(Text(f"… {len(story.body) - BODY_LIMIT} more paragraphs (export to read them all)", style="dim"))
     if story.links:
         parts.append(Text("Links (o opens)", style="bold underline"))
         for number, link in enumerate(story.links[:50], 1):
-            line = Text(truncate(link.text, 120))
-            line.append("\n" + truncate(link.url, 300), style="dim underline")
+            line = Text(shown(link.text, 120))
+            line.append("\n" + shown(link.url, 300), style="dim underline")
             parts.append(_row(Text(f"{number:>2}."), line))
     return Group(*parts)
 
 
 def paragraph_row(paragraph: str) -> Table:
     if paragraph.startswith("- "):
-        return _row(Text(" •"), Text(truncate(paragraph[2:], PARAGRAPH_LIMIT)))
-    return _row(Text(""), Text(truncate(paragraph, PARAGRAPH_LIMIT)))
+        return _row(Text(" •"), Text(shown(paragraph[2:], PARAGRAPH_LIMIT)))
+    return _row(Text(""), Text(shown(paragraph, PARAGRAPH_LIMIT)))
 
 
 def group_heading(name: str) -> Text:
     """The heading a run of shortlist items stood under in the issue ("Quick hits")."""
-    return Text(truncate(name, TITLE_LIMIT), style="bold underline")
+    return Text(shown(name, TITLE_LIMIT), style="bold underline")
 
 
 def links_heading() -> Text:
@@ -205,20 +225,20 @@ def links_heading() -> Text:
 
 def link_row(number: int, link: Link, width: int = 3) -> Table:
     """One link of the intro or of a named section: its text, then its URL as shortlist rows show theirs."""
-    text = Text(truncate(link.text, TITLE_LIMIT))
+    text = Text(shown(link.text, TITLE_LIMIT))
     if link.url not in link.text:
         if link.text:
             text.append("\n")
-        text.append(truncate(link.url, 200), style="dim underline")
+        text.append(shown(link.url, 200), style="dim underline")
     return _row(Text(f"{number}.".rjust(width - 1)), text, width)
 
 
 def search_row(hit: SearchHit) -> Table:
     text = Text()
-    text.append(truncate(hit.issue_title, 120), style="bold")
+    text.append(shown(hit.issue_title, 120), style="bold")
     meta = " · ".join(p for p in (hit.source, hit.date) if p)
     if meta:
-        text.append("  " + truncate(meta, 80), style="dim")
+        text.append("  " + shown(meta, 80), style="dim")
     text.append("\n")
     text.append_text(snippet_text(hit.snippet))
     label = Text(SECTION_LABELS.get(hit.section, hit.section), style="italic")
@@ -235,6 +255,6 @@ def snippet_text(snippet: str) -> Text:
     highlighted = False
     for piece in snippet.replace("\n", " ").replace("\x03", "\x02").split("\x02"):
         if piece:
-            text.append(truncate(piece, 400), style="reverse bold" if highlighted else "")
+            text.append(shown(piece, 400), style="reverse bold" if highlighted else "")
         highlighted = not highlighted
     return text

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from briefing_tui.model import Link
 from briefing_tui.text import truncate
+from briefing_tui.ui.rendering import shown
 
 
 class AddFeedScreen(ModalScreen[tuple[str, str | None] | None]):
@@ -55,7 +56,7 @@ class LinkPickerScreen(ModalScreen[str | None]):
             yield Static(Text("Open which link?", style="bold"))
             options = []
             for number, link in enumerate(self.links):
-                prompt = Text(truncate(link.text, 100))
+                prompt = Text(shown(link.text, 100))
                 prompt.append("\n" + truncate(link.url, 200), style="dim underline")
                 options.append(Option(prompt, id=str(number)))
             yield OptionList(*options, id="link-list")

@@ -148,7 +148,7 @@ class ReaderScreen(Screen):
         if self.unread_only:
             parts.append("unread")
         if self.source_filter:
-            parts.append(truncate(self.source_filter, 20))
+            parts.append(rendering.shown(self.source_filter, 20))
         # Content, not a str: a source name is shown as written, never read as markup.
         return Content(" · ".join(parts))
 
@@ -186,8 +186,8 @@ class ReaderScreen(Screen):
             return
         self.view = view
         briefing = view.briefing
-        self.title = truncate(briefing.title, 200)
-        self.sub_title = " · ".join(part for part in (truncate(briefing.source or "", 80), briefing.date) if part)
+        self.title = rendering.shown(briefing.title, 200)
+        self.sub_title = " · ".join(part for part in (rendering.shown(briefing.source, 80), briefing.date) if part)
         self.query_one("#empty", Static).display = False
         sections = self.query_one(SectionList)
         sections.display = True
@@ -245,7 +245,7 @@ class ReaderScreen(Screen):
 
     def _section_title(self, key: str) -> Content:
         if key.startswith("section:") and self.view is not None:
-            return Content(truncate(self.view.briefing.sections[int(key.split(":")[1])].title, 60))
+            return Content(rendering.shown(self.view.briefing.sections[int(key.split(":")[1])].title, 60))
         return Content(rendering.SECTION_LABELS.get(key, key))
 
     def section_options(self, key: str) -> list[Option]:

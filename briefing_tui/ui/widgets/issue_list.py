@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
@@ -17,7 +18,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from briefing_tui.library import IssueSummary
-from briefing_tui.text import truncate
+from briefing_tui.ui.rendering import shown
+from briefing_tui.ui.widgets.titles import DisplayTitles
 
 PAGE = 100
 ROW_HEIGHT = 2
@@ -25,7 +27,7 @@ ROW_HEIGHT = 2
 PageLoader = Callable[[int, int], list[IssueSummary]]
 
 
-class IssueList(ScrollView, can_focus=True):
+class IssueList(DisplayTitles, ScrollView, can_focus=True):
     """Issues newest first: title on one line, source, date and unread count on the next."""
 
     BINDINGS = [
@@ -186,7 +188,7 @@ class IssueList(ScrollView, can_focus=True):
         style = self.get_component_rich_style("issue-list--unread" if unread else "issue-list--read")
         marker = "● " if unread else "  "
         text = Text(marker, style=style)
-        text.append(truncate(issue.title, 300), style=style)
+        text.append(shown(issue.title, 300), style=style)
         return text
 
     def _meta_line(self, issue: IssueSummary, width: int) -> Text:
@@ -195,17 +197,24 @@ class IssueList(ScrollView, can_focus=True):
         counter = ""
         if issue.stories:
             counter = f"{issue.unread}/{issue.stories}" if issue.unread else "read"
-        # The count and the date always show; a long source name gives way to them.
-        source = truncate(issue.source or "", 60)
-        tail = issue.date or ""
-        room = width - 2 - len(counter) - (1 if counter else 0) - (len(tail) + 3 if source and tail else len(tail))
-        if source and len(source) > room:
-            source = truncate(source, room) if room >= 4 else ""
+        # The count and the date always show; a long source name gives way to them. Widths in
+        # cells: a source in wide characters takes twice its length.
+        source = shown(issue.source, 60)
+        tail = shown(issue.date, 40)
+        room = width - 2 - cell_len(counter) - (1 if counter else 0)
+        room -= cell_len(tail) + 3 if source and tail else cell_len(tail)
+        if source and cell_len(source) > room:
+            if room >= 4:
+                cut = Text(source)
+                cut.truncate(room, overflow="ellipsis")
+                source = cut.plain
+            else:
+                source = ""
         parts = [part for part in (source, tail) if part]
         text = Text("  " + " · ".join(parts), style=meta)
         if counter:
-            text.truncate(max(width - len(counter) - 1, 0), overflow="ellipsis")
-            text.append(" " * (width - text.cell_len - len(counter)))
+            text.truncate(max(width - cell_len(counter) - 1, 0), overflow="ellipsis")
+            text.append(" " * (width - text.cell_len - cell_len(counter)))
             text.append(counter, style=count_style if issue.unread else meta)
         return text
 

@@ -13,6 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from briefing_tui.model import Link
+from briefing_tui.ui.widgets.titles import DisplayTitles
 
 
 class ParagraphOption(Option):
@@ -51,7 +52,7 @@ class SpacedOptionList(OptionList):
         return super().add_options(spaced)
 
 
-class ItemList(SpacedOptionList):
+class ItemList(DisplayTitles, SpacedOptionList):
     """An OptionList with the reader's keys. Option ids name the item ("story:ID", ...)."""
 
     BINDINGS = [

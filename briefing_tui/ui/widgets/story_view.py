@@ -7,8 +7,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from briefing_tui.ui.widgets.titles import DisplayTitles
 
-class StoryView(VerticalScroll):
+
+class StoryView(DisplayTitles, VerticalScroll):
     BINDINGS = [
         Binding("j,down", "scroll_down", "Down", show=False, id="story.down"),
         Binding("k,up", "scroll_up", "Up", show=False, id="story.up"),
