@@ -80,10 +80,17 @@ def shown_path(path: str | Path) -> str:
 def read_document(path: Path) -> list[Briefing]:
     """Parse a newsletter file, or every entry of a feed file."""
     from briefing_tui.feeds import FeedError, looks_like_feed, parse_feed
-    from briefing_tui.ingest import LocalFileError, is_opml, read_local_file
+    from briefing_tui.ingest import LocalFileError, is_opml, read_local_file, read_mail_file
+    from briefing_tui.mail import is_maildir
     from briefing_tui.parser import ParseError, parse_document
 
     try:
+        if path.is_dir() and is_maildir(path):
+            return _read_mail(path, maildir=True)
+        _kind, handle = read_mail_file(path)
+        if handle is not None:
+            handle.close()
+            return _read_mail(path)
         data = read_local_file(path)
     except LocalFileError as error:
         raise CommandError(f"{shown_path(path)}: {error}") from error
@@ -100,11 +107,15 @@ def read_document(path: Path) -> list[Briefing]:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from briefing_tui.feeds import looks_like_feed
+    from briefing_tui.mail import mail_kind
 
-    briefings = read_document(Path(args.path))
+    path = Path(args.path)
+    briefings = read_document(path)
     out = sys.stdout
     if args.json:
-        if len(briefings) == 1 and not looks_like_feed(b"", Path(args.path).name):
+        # one issue is an object; a feed, an mbox or a Maildir is a list, however many it holds
+        many = looks_like_feed(b"", path.name) or mail_kind(path) in ("mbox", "maildir")
+        if len(briefings) == 1 and not many:
             json.dump(briefings[0].to_dict(), out, ensure_ascii=False, indent=2)
         else:
             json.dump([b.to_dict() for b in briefings], out, ensure_ascii=False, indent=2)
@@ -158,6 +169,30 @@ def _json_out(data) -> None:
     sys.stdout.write("\n")
 
 
+def _read_mail(path: Path, maildir: bool = False) -> list[Briefing]:
+    """The issues of an .eml file, an mbox or a Maildir; messages that fail are reported on stderr."""
+    from briefing_tui.ingest import mail_payloads
+    from briefing_tui.mail import maildir_files
+
+    briefings: list[Briefing] = []
+    errors: list[str] = []
+    for file in maildir_files(path) if maildir else [path]:
+        for payload in mail_payloads(file):
+            briefings.extend(issue.briefing for issue in payload.issues)
+            label = shown_path(file)
+            for reason in payload.skipped:
+                print(f"briefing-tui: {label}: {shown_path(reason)}", file=sys.stderr)
+            if payload.error:
+                errors.append(f"{label}: {payload.error}")
+    if errors and not maildir:
+        raise CommandError(errors[0])
+    for error in errors:
+        print(f"briefing-tui: {error}", file=sys.stderr)
+    if not briefings:
+        raise CommandError(f"{shown_path(path)}: no message could be read")
+    return briefings
+
+
 def cmd_paths(args: argparse.Namespace) -> int:
     locations = _locations(args)
     print(f"data:   {locations.data_dir}")
@@ -169,10 +204,12 @@ def cmd_paths(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     library = open_library(args)
     try:
-        added = library.add_feed(args.url, args.title)
+        added = library.add_feed(
+            args.url, args.title, password_command=args.password_command, ca_file=args.ca_file
+        )
     except ValueError as error:
         raise CommandError(str(error)) from error
-    print(("added " if added else "already subscribed: ") + args.url.strip())
+    print(("added " if added else "already subscribed: ") + shown_path(args.url.strip()))
     return 0
 
 
@@ -492,11 +529,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("read", cmd_read, "open the reader (the default)")
     sub = command("parse", cmd_parse, "print the structure of one newsletter or feed file")
-    sub.add_argument("path", metavar="PATH", help="a .txt, .md, .html or feed file")
+    sub.add_argument("path", metavar="PATH", help="a .txt, .md, .html or feed file, an e-mail (.eml), an mbox or a Maildir")
     sub.add_argument("--json", action="store_true", help="print JSON instead of text")
-    sub = command("add", cmd_add, "subscribe to a feed")
-    sub.add_argument("url", metavar="URL")
+    sub = command("add", cmd_add, "subscribe to a feed or an IMAP folder of newsletters")
+    sub.add_argument("url", metavar="URL", help="a feed (https://...) or an IMAP folder (imaps://USER@HOST[:PORT]/FOLDER)")
     sub.add_argument("--title", help="a name for the feed")
+    sub.add_argument(
+        "--password-command",
+        metavar="CMD",
+        help="IMAP: a shell command that prints the password (stored; the password never is)",
+    )
+    sub.add_argument("--ca-file", metavar="FILE", help="IMAP: a CA certificate to trust for the server")
     sub = command("remove", cmd_remove, "unsubscribe (by URL or by number from 'feeds'); read marks are kept")
     sub.add_argument("feed", metavar="URL|ID")
     sub = command("feeds", cmd_feeds, "list subscriptions with last success, last error, unread counts and redirects to another host")
@@ -504,7 +547,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("refresh", cmd_refresh, "fetch every subscription")
     sub.add_argument("--jobs", type=_positive, default=None, metavar="N", help="feeds fetched at once (default 8)")
     sub.add_argument("--plain", action="store_true", help="plain progress lines even on a terminal")
-    sub = command("import", cmd_import, "import newsletter (.txt .md .html), feed (.xml .rss .atom .json) and OPML files")
+    sub = command(
+        "import",
+        cmd_import,
+        "import newsletter (.txt .md .html), feed (.xml .rss .atom .json) and OPML files, e-mails (.eml), mboxes and Maildirs",
+    )
     sub.add_argument("paths", nargs="+", metavar="PATH")
     sub = command("list", cmd_list, "list cached issues, newest first")
     sub.add_argument("--unread", action="store_true", help="only issues with unread stories")

@@ -11,9 +11,11 @@ import multiprocessing
 import os
 import stat
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from briefing_tui.feeds import FeedError, looks_like_feed, parse_feed
 from briefing_tui.model import Briefing
@@ -32,6 +34,9 @@ class ParsedIssue:
     content_type: str | None
     hints: dict
     briefing: Briefing
+    #: The key space ``key`` belongs to when it is wider than one origin: an e-mail's
+    #: Message-ID names the same issue whether it came from a file, an mbox or IMAP.
+    scope: str | None = None
 
 
 @dataclass(slots=True)
@@ -154,8 +159,8 @@ class LocalFileError(Exception):
     """A local path that cannot be read as a document: one line for the user."""
 
 
-def read_local_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes.
+def open_local_file(path: Path) -> BinaryIO:
+    """A regular file opened for reading; anything else raises LocalFileError.
 
     Devices (/dev/zero), FIFOs and sockets are refused before anything is read: a FIFO would
     block forever and a device never ends. The file is opened without blocking and checked again
@@ -167,9 +172,16 @@ def read_local_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         raise LocalFileError(error.strerror or str(error)) from error
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise LocalFileError("not a regular file")
+    handle = os.fdopen(descriptor, "rb")
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        handle.close()
+        raise LocalFileError("not a regular file")
+    return handle
+
+
+def read_local_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (see :func:`open_local_file`)."""
+    with open_local_file(path) as handle:
         try:
             data = handle.read(limit + 1)
         except OSError as error:
@@ -179,10 +191,114 @@ def read_local_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     return data
 
 
+def read_mail_file(path: Path) -> tuple[str | None, BinaryIO | None]:
+    """("message" or "mbox", the open file) when ``path`` is an e-mail file, else (None, None).
+
+    Mail is read as a stream (a message may carry attachments far over the file limit).
+    """
+    from briefing_tui.mail import MBOX_SUFFIXES, MESSAGE_SUFFIXES, mail_kind
+
+    handle = open_local_file(path)
+    try:
+        head = handle.read(16384)
+        kind = mail_kind(path, head)
+        if kind in ("message", "mbox"):
+            handle.seek(0)
+            return kind, handle
+    except OSError as error:
+        handle.close()
+        raise LocalFileError(error.strerror or str(error)) from error
+    handle.close()
+    if path.suffix.lower() in MESSAGE_SUFFIXES | MBOX_SUFFIXES:
+        raise LocalFileError("not an e-mail message")
+    return None, None
+
+
+def mail_payloads(path: Path, limit: int = MAX_FILE_BYTES, batch: int = 100) -> Iterator[ParsedPayload]:
+    """The messages of an .eml file or an mbox as payloads of up to ``batch`` issues, streamed.
+
+    A message that cannot be read is reported in ``skipped`` ("message 3: ...") and the others
+    still come; a file that is not mail, or an .eml that cannot be read, is the payload's error.
+    """
+    from briefing_tui.mail import MailError, mbox_messages
+    from briefing_tui.parser import ParseError
+
+    try:
+        kind, handle = read_mail_file(path)
+    except LocalFileError as error:
+        yield ParsedPayload(origin="import", error=str(error))
+        return
+    if handle is None:
+        yield ParsedPayload(origin="import", error="not an e-mail message")
+        return
+    in_maildir = path.parent.name in ("cur", "new")
+    with handle:
+        if kind == "message":
+            payload = ParsedPayload(origin="import")
+            try:
+                payload.issues.append(mail_issue(handle, limit))
+            except OSError as error:
+                payload.error = error.strerror or str(error)
+            except (MailError, ParseError) as error:
+                # a stray file in a Maildir is one of its entries, as a bad entry of a feed
+                if in_maildir:
+                    payload.skipped.append(str(error))
+                else:
+                    payload.error = str(error)
+            yield payload
+            return
+        payload = ParsedPayload(origin="import")
+        found = 0
+        try:
+            for number, lines in mbox_messages(handle):
+                if lines is None:
+                    payload.skipped.append("text before the first \"From \" line is not a message")
+                    continue
+                found += 1
+                try:
+                    payload.issues.append(mail_issue(lines, limit, number - 1))
+                except (MailError, ParseError) as error:
+                    payload.skipped.append(f"message {number}: {error}")
+                if len(payload.issues) >= batch:
+                    yield payload
+                    payload = ParsedPayload(origin="import")
+        except OSError as error:
+            yield payload  # the messages read before the failure are kept
+            payload = ParsedPayload(origin="import", error=f"read failed after {found} messages: {error.strerror or error}")
+        if not found and not payload.error:
+            payload.error = "no messages in this mbox"
+        yield payload
+
+
+def mail_issue(lines, limit: int, position: int = 0, partial: bool = False) -> ParsedIssue:
+    """One e-mail message as an issue; MailError or ParseError (one line) when it cannot be read."""
+    from briefing_tui.mail import MailError, message_issue
+    from briefing_tui.parser import ParseError
+
+    try:
+        return message_issue(lines, limit, position, partial)
+    except (MailError, ParseError):
+        raise
+    except Exception as error:  # noqa: BLE001 - one message must not stop the others
+        raise MailError(f"cannot read the message ({error.__class__.__name__})") from error
+
+
 def parse_local_file(path_text: str) -> ParsedPayload:
     """Parse a local newsletter, feed or OPML file. Never raises."""
     path = Path(path_text)
     payload = ParsedPayload(origin="import")
+    try:
+        _kind, handle = read_mail_file(path)
+    except LocalFileError:
+        handle = None  # reported below, as for any file
+    if handle is not None:
+        handle.close()
+        merged = ParsedPayload(origin="import")
+        for part in mail_payloads(path):
+            merged.issues.extend(part.issues)
+            merged.skipped.extend(part.skipped)
+            merged.error = merged.error or part.error
+        return merged
     try:
         data = read_local_file(path)
     except LocalFileError as error:

@@ -120,17 +120,26 @@ def _redirected_to(url: str, final_url: str | None) -> str | None:
 
 
 def _expand(paths: Iterable[str]) -> list[str]:
-    """Files to import: the paths given, with directories expanded to the files they hold."""
+    """Files to import: the paths given, with directories expanded to the files they hold.
+
+    A Maildir (a directory with cur/ and new/) gives the messages in cur/ and new/; the files
+    a mail server keeps beside them (indexes, lists of folders) are not looked at.
+    """
     from briefing_tui.feeds import FEED_SUFFIXES
     from briefing_tui.ingest import NEWSLETTER_SUFFIXES, OPML_SUFFIXES
+    from briefing_tui.mail import MBOX_SUFFIXES, MESSAGE_SUFFIXES, is_maildir, maildir_files
 
-    wanted = NEWSLETTER_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES
+    wanted = NEWSLETTER_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES | MESSAGE_SUFFIXES | MBOX_SUFFIXES
     out = []
     for path in paths:
         if os.path.isdir(path):
             found = []
             for root, dirs, files in os.walk(path):
                 dirs.sort()
+                if is_maildir(Path(root)):
+                    found.extend(str(message) for message in maildir_files(Path(root)))
+                    dirs[:] = [name for name in dirs if name not in ("cur", "new", "tmp")]
+                    continue
                 found.extend(
                     os.path.join(root, name) for name in sorted(files) if Path(name).suffix.lower() in wanted
                 )
@@ -171,12 +180,40 @@ class Library:
             self.state.close()
 
     # -- subscriptions ---------------------------------------------------------------------------
-    def add_feed(self, url: str, title: str | None = None) -> bool:
-        clean = feed_url(url)
-        if not clean:
-            raise ValueError(f"not an http(s) URL: {clean_text(url[:400])[:200]}")
+    def add_feed(
+        self,
+        url: str,
+        title: str | None = None,
+        *,
+        password_command: str | None = None,
+        ca_file: str | None = None,
+    ) -> bool:
+        """Subscribe to a feed (http, https) or an IMAP folder (imaps://USER@HOST/FOLDER).
+
+        Raises ValueError with one line for an address that cannot be subscribed to.
+        """
+        from briefing_tui.imap import MailboxAddress, is_mailbox_url
+
+        options: dict[str, str] = {}
+        if is_mailbox_url(url):
+            clean = MailboxAddress.parse(url).url
+            if password_command is not None:
+                if not password_command.strip():
+                    raise ValueError("the password command is empty")
+                options["password_command"] = password_command
+            if ca_file is not None:
+                path = Path(ca_file).expanduser()
+                if not path.is_file():
+                    raise ValueError(f"no CA file at {clean_text(str(path))}")
+                options["ca_file"] = str(path.resolve())
+        else:
+            if password_command is not None or ca_file is not None:
+                raise ValueError("--password-command and --ca-file are for IMAP folders (imaps://...)")
+            clean = feed_url(url)
+            if not clean:
+                raise ValueError(f"not an http(s) or imap(s) URL: {clean_text(url[:400])[:200]}")
         with self._lock:
-            return self.state.add_subscription(clean, cap_label(clean_text(title)) or None)
+            return self.state.add_subscription(clean, cap_label(clean_text(title)) or None, options or None)
 
     def _resolve_feed(self, url_or_index: str) -> Subscription | None:
         subscriptions = self.state.subscriptions()
@@ -237,13 +274,26 @@ class Library:
         with self._lock:
             subscriptions = self.state.subscriptions()
             titles = {s.url: s.title for s in subscriptions}
+            by_url = {s.url: s for s in subscriptions}
             targets = list(urls) if urls is not None else [s.url for s in subscriptions]
-            requests = []
+            requests, mailboxes = [], []
             for url in targets:
+                if url in by_url and by_url[url].is_mailbox:
+                    mailboxes.append(by_url[url])
+                    continue
                 state = self.cache.feed_state(url)
                 requests.append(FetchRequest(url, state.etag, state.last_modified, state.retry_after))
         report = RefreshReport()
+        total = len(requests) + len(mailboxes)
+
+        def done(outcome: FeedOutcome) -> None:
+            report.outcomes.append(outcome)
+            if progress:
+                progress(outcome, len(report.outcomes), total)
+
         if not requests:
+            for mailbox in mailboxes:
+                done(self._refresh_mailbox(mailbox))
             return report
         fetch_config = self.config.fetch
         if jobs:
@@ -274,16 +324,85 @@ class Library:
                     outcome.title = outcome.title or payload.feed_title
                     outcome.skipped = payload.skipped
             await asyncio.get_running_loop().run_in_executor(None, self._store_result, result, payload, outcome)
-            report.outcomes.append(outcome)
-            if progress:
-                progress(outcome, len(report.outcomes), len(requests))
+            done(outcome)
 
         try:
             asyncio.run(fetch_all(requests, fetch_config, handle, jobs=jobs))
         finally:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
+        for mailbox in mailboxes:
+            done(self._refresh_mailbox(mailbox))
         return report
+
+    def _refresh_mailbox(self, subscription: Subscription) -> FeedOutcome:
+        """Fetch what is new in an IMAP folder and store it (see :mod:`briefing_tui.imap`)."""
+        from briefing_tui.imap import ImapError, MailboxAddress, fetch_mailbox, get_password
+        from briefing_tui.ingest import ParsedIssue, mail_issue
+        from briefing_tui.mail import MailError
+        from briefing_tui.parser import ParseError
+
+        url = subscription.url
+        outcome = FeedOutcome(url, subscription.title, "updated")
+        with self._lock:
+            previous = self.cache.feed_state(url)
+        limit = self.config.fetch.max_bytes
+        try:
+            address = MailboxAddress.parse(url)
+            password = get_password(address, subscription.password_command)
+        except (ValueError, ImapError) as error:
+            outcome.status, outcome.error = "error", str(error)
+            self._save_mailbox_state(previous, outcome, None, [])
+            return outcome
+        fetched = fetch_mailbox(
+            address,
+            password,
+            uidvalidity=previous.uidvalidity,
+            last_uid=previous.last_uid or 0,
+            limit=limit,
+            timeout=self.config.fetch.timeout,
+            total_timeout=self.config.fetch.total_timeout,
+            ca_file=subscription.ca_file,
+        )
+        issues: list[ParsedIssue] = []
+        for message in fetched.messages:
+            try:
+                issues.append(mail_issue(message.data, limit, partial=message.size > len(message.data)))
+            except (MailError, ParseError) as error:
+                outcome.skipped.append(f"message UID {message.uid}: {error}")
+            message.data = b""  # the raw message is not needed any more
+        if fetched.error:
+            outcome.status, outcome.error = "error", fetched.error
+        title = f"{address.folder} · {address.user}@{address.host}"
+        self._save_mailbox_state(previous, outcome, fetched, issues, title)
+        return outcome
+
+    def _save_mailbox_state(self, previous: FeedState, outcome: FeedOutcome, fetched, issues, title=None) -> None:
+        with self._lock:
+            stamp = now_iso()
+            ok = outcome.status != "error"
+            try:
+                with self.cache.transaction():
+                    for issue in issues:
+                        status = self._store_issue(previous.url, issue, outcome.skipped)
+                        if status == "new":
+                            outcome.new += 1
+                        elif status == "updated":
+                            outcome.updated += 1
+                    self.cache.save_feed_state(
+                        FeedState(
+                            url=previous.url,
+                            title=title or previous.title,
+                            last_success=stamp if ok else previous.last_success,
+                            last_error=None if ok else outcome.error,
+                            last_error_at=None if ok else stamp,
+                            # messages stored before a failure are not fetched again
+                            uidvalidity=fetched.uidvalidity if fetched else previous.uidvalidity,
+                            last_uid=fetched.last_uid if fetched else previous.last_uid,
+                        )
+                    )
+            except StoreError as error:
+                outcome.status, outcome.error = "error", str(error)
 
     def _store_issue(self, origin: str, issue: ParsedIssue, skipped: list[str]) -> str | None:
         """Store one parsed issue (inside a cache transaction); "new", "updated" or "unchanged".
@@ -300,6 +419,7 @@ class Library:
                     content_type=issue.content_type,
                     hints=issue.hints,
                     briefing=issue.briefing,
+                    scope=issue.scope,
                 )
         except StoreError:
             raise
@@ -354,10 +474,13 @@ class Library:
         self, paths: Iterable[str], progress: Callable[[str, str | None], None] | None = None
     ) -> ImportReport:
         """Import newsletter, feed and OPML files. Per-file failures are collected, not raised."""
-        from briefing_tui.ingest import parse_local_file, parse_pool
+        from briefing_tui.ingest import mail_payloads, parse_local_file, parse_pool
+        from briefing_tui.mail import mail_kind
 
         report = ImportReport()
-        files = _expand(paths)
+        files, mboxes = [], []
+        for path in _expand(paths):
+            (mboxes if not os.path.isdir(path) and mail_kind(Path(path)) == "mbox" else files).append(path)
         pool: Executor | None = None
         if len(files) >= 64:
             pool = parse_pool()
@@ -370,6 +493,11 @@ class Library:
                     self._store_imports(batch, report, progress)
                     batch = []
             self._store_imports(batch, report, progress)
+            # An mbox is read as a stream and stored a batch of messages at a time: its size is
+            # not bounded by memory.
+            for path in mboxes:
+                for payload in mail_payloads(Path(path)):
+                    self._store_imports([(path, payload)], report, progress)
         finally:
             if pool is not None:
                 pool.shutdown()
@@ -380,6 +508,7 @@ class Library:
             return
         with self._lock, self.cache.transaction():
             for path, payload in batch:
+                report.skipped.extend(f"{path}: {reason}" for reason in payload.skipped)
                 if payload.error:
                     report.errors.append((path, payload.error))
                     if progress:
@@ -388,7 +517,6 @@ class Library:
                 for url, title in payload.subscriptions:
                     if self.state.add_subscription(url, title):
                         report.subscriptions += 1
-                report.skipped.extend(f"{path}: {reason}" for reason in payload.skipped)
                 for issue in payload.issues:
                     status = self._store_issue(payload.origin, issue, report.skipped)
                     if status is not None:

@@ -1036,7 +1036,7 @@ async def test_a_opens_the_add_feed_dialog_and_fetches_the_feed(server):
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is reader
-        assert any("not an http(s) URL" in message for message in app.messages("error"))
+        assert any("not an http(s) or imap(s) URL" in message for message in app.messages("error"))
 
         url = server.url("/new.xml")
         await pilot.press("a")

@@ -276,8 +276,9 @@ _SELF_NAMING = (
 )
 #: Words that end a self-named publication's name ("Haskell Weekly! Haskell is ...").
 _NAME_STOP = re.compile(r"[!?,.:;]+$")
-#: Link texts of the "read it on the web" button; its target's host is the publication's site.
-_WEB_VERSION = re.compile(r"^(?:read|view|open)\s+(?:the\s+|this\s+)?(?:e-?mail\s+|issue\s+|post\s+)?(?:web version|online|on the web|in (?:your |a )?browser|on (?:our|the) (?:site|website))", re.I)
+#: Link texts of the "read it on the web" button ("View in browser"): its target is the issue's web copy,
+#: and its host the publication's site.
+WEB_VERSION_LINK = re.compile(r"^(?:read|view|open)\s+(?:the\s+|this\s+)?(?:e-?mail\s+|issue\s+|post\s+)?(?:web version|online|on the web|in (?:your |a )?browser|on (?:our|the) (?:site|website))", re.I)
 
 
 def publication_from_text(texts: list[str]) -> str | None:
@@ -337,7 +338,7 @@ def printed_site_name(name: str, lines: list[str]) -> str | None:
 def publication_from_web_link(urls: list[tuple[str, str]]) -> str | None:
     """The site name behind a "Read the Web Version" link (text, url): "golangweekly"."""
     for text, url in urls:
-        if _WEB_VERSION.match(text.strip()):
+        if WEB_VERSION_LINK.match(text.strip()):
             host = re.sub(r"^https?://", "", url).split("/", 1)[0].split(":", 1)[0]
             name = _site_name(host)
             if name:

@@ -106,12 +106,17 @@ _MIGRATIONS = (
     """
         ALTER TABLE feeds ADD COLUMN redirected_to TEXT;
     """,
+    # 5: where an IMAP folder's last refresh stopped (its UIDVALIDITY and the highest UID read).
+    """
+        ALTER TABLE feeds ADD COLUMN uidvalidity INTEGER;
+        ALTER TABLE feeds ADD COLUMN last_uid INTEGER;
+    """,
 )
 
 #: Every table and column the cache reads; a file missing any of them is rebuilt.
 _TABLES = {
     "feeds": ("url", "title", "etag", "last_modified", "last_success", "last_error", "last_error_at",
-              "retry_after", "redirected_to"),
+              "retry_after", "redirected_to", "uidvalidity", "last_uid"),
     "issues": ("id", "origin", "key", "title", "source", "date", "sort_date", "url", "stories", "shortlist",
                "fetched_at", "raw", "raw_hash", "content_type", "hints", "briefing", "parser_version", "position"),
     "items": ("issue_id", "item_id", "kind"),
@@ -156,6 +161,8 @@ class FeedState:
     last_error_at: str | None = None
     retry_after: str | None = None
     redirected_to: str | None = None  # the final URL, when a redirect went to another host
+    uidvalidity: int | None = None  # an IMAP folder: its UIDVALIDITY at the last refresh
+    last_uid: int | None = None  # an IMAP folder: the highest UID read so far
 
 
 def issue_id_for(origin: str, key: str) -> str:
@@ -272,7 +279,7 @@ class Cache:
     def feed_state(self, url: str) -> FeedState:
         row = self.conn.execute(
             "SELECT url, title, etag, last_modified, last_success, last_error, last_error_at, retry_after,"
-            " redirected_to FROM feeds WHERE url = ?",
+            " redirected_to, uidvalidity, last_uid FROM feeds WHERE url = ?",
             (url,),
         ).fetchone()
         return FeedState(*row) if row else FeedState(url)
@@ -280,11 +287,13 @@ class Cache:
     def save_feed_state(self, state: FeedState) -> None:
         self.conn.execute(
             "INSERT INTO feeds (url, title, etag, last_modified, last_success, last_error, last_error_at,"
-            " retry_after, redirected_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+            " retry_after, redirected_to, uidvalidity, last_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (url) DO UPDATE SET"
             " title = excluded.title, etag = excluded.etag, last_modified = excluded.last_modified,"
             " last_success = excluded.last_success, last_error = excluded.last_error,"
             " last_error_at = excluded.last_error_at, retry_after = excluded.retry_after,"
-            " redirected_to = excluded.redirected_to",
+            " redirected_to = excluded.redirected_to, uidvalidity = excluded.uidvalidity,"
+            " last_uid = excluded.last_uid",
             (
                 state.url,
                 state.title,
@@ -295,6 +304,8 @@ class Cache:
                 state.last_error_at,
                 state.retry_after,
                 state.redirected_to,
+                state.uidvalidity,
+                state.last_uid,
             ),
         )
 
@@ -341,16 +352,21 @@ class Cache:
         content_type: str | None,
         hints: dict,
         briefing: Briefing,
+        scope: str | None = None,
     ) -> tuple[str, str]:
         """Insert or update one issue (call inside :meth:`transaction`). Returns (id, status)
 
-        where status is "new", "updated" or "unchanged".
+        where status is "new", "updated" or "unchanged". The issue is named by ``key`` within
+        ``scope`` (default: its origin). An issue with a scope that was imported from a file and
+        then arrives from a subscription moves to that subscription (its counts and removal).
         """
-        issue_id = issue_id_for(origin, key)
+        issue_id = issue_id_for(scope or origin, key)
         raw_hash = hashlib.blake2b(raw.encode("utf-8", "replace"), digest_size=16).hexdigest()
         row = self.conn.execute(
-            "SELECT raw_hash, parser_version FROM issues WHERE id = ?", (issue_id,)
+            "SELECT raw_hash, parser_version, origin FROM issues WHERE id = ?", (issue_id,)
         ).fetchone()
+        if row and row[2] != origin and row[2].startswith("import") and not origin.startswith("import"):
+            self.conn.execute("UPDATE issues SET origin = ? WHERE id = ?", (origin, issue_id))
         if row and row[0] == raw_hash and row[1] == PARSER_VERSION:
             return issue_id, "unchanged"
         fetched = now_iso()

@@ -106,7 +106,15 @@ def salvage(damaged: Path, conn: sqlite3.Connection, tables: dict[str, Sequence[
     except sqlite3.Error:
         return 0
     try:
-        for table, columns in tables.items():
+        for table, wanted in tables.items():
+            # a file from an older version lacks the newer columns: the others are still copied
+            try:
+                present = {row[1] for row in source.execute(f"PRAGMA table_info({table})")}
+            except sqlite3.Error:
+                continue
+            columns = [column for column in wanted if column in present]
+            if not columns:
+                continue
             names = ", ".join(columns)
             insert = f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
             for order in ("ASC", "DESC"):

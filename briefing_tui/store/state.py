@@ -9,6 +9,7 @@ damaged file is never replaced silently: it is moved aside with a timestamp and
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -45,11 +46,15 @@ _MIGRATIONS = (
             starred_at TEXT NOT NULL
         ) WITHOUT ROWID;
     """,
+    # 2: settings of a subscription beyond its URL (an IMAP folder's password command, CA file).
+    """
+        ALTER TABLE subscriptions ADD COLUMN options TEXT;
+    """,
 )
 
 #: Every table and column the store reads; a file missing any of them is damaged.
 _TABLES = {
-    "subscriptions": ("url", "title", "added_at"),
+    "subscriptions": ("url", "title", "added_at", "options"),
     "marks": ("item_id", "issue_id", "read_at"),
     "stars": ("item_id", "issue_id", "starred_at"),
 }
@@ -64,6 +69,26 @@ class Subscription:
     url: str
     title: str | None
     added_at: str
+    #: For an IMAP folder: the command that prints its password (never the password itself).
+    password_command: str | None = None
+    #: For an IMAP folder: a CA certificate file to trust for its server.
+    ca_file: str | None = None
+
+    @property
+    def is_mailbox(self) -> bool:
+        return self.url.startswith(("imap://", "imaps://"))
+
+
+def _options(subscription_row: tuple) -> Subscription:
+    url, title, added_at, options = subscription_row
+    try:
+        settings = json.loads(options) if options else {}
+    except ValueError:
+        settings = {}
+    if not isinstance(settings, dict):
+        settings = {}
+    text = {key: value for key, value in settings.items() if isinstance(value, str)}
+    return Subscription(url, title, added_at, text.get("password_command"), text.get("ca_file"))
 
 
 class StateStore:
@@ -130,14 +155,20 @@ class StateStore:
                 raise friendly(error, self.path) from error
 
     # -- subscriptions ---------------------------------------------------------------------------
-    def add_subscription(self, url: str, title: str | None = None) -> bool:
-        """Subscribe; False if already subscribed (its title is updated when one is given)."""
+    def add_subscription(self, url: str, title: str | None = None, options: dict[str, str] | None = None) -> bool:
+        """Subscribe; False if already subscribed (its title and options are updated when given)."""
         exists = self.conn.execute("SELECT 1 FROM subscriptions WHERE url = ?", (url,)).fetchone()
+        settings = json.dumps(options) if options else None
         if exists:
             if title:
                 self._write("UPDATE subscriptions SET title = ? WHERE url = ?", [(title, url)])
+            if settings:
+                self._write("UPDATE subscriptions SET options = ? WHERE url = ?", [(settings, url)])
             return False
-        self._write("INSERT INTO subscriptions (url, title, added_at) VALUES (?, ?, ?)", [(url, title, now_iso())])
+        self._write(
+            "INSERT INTO subscriptions (url, title, added_at, options) VALUES (?, ?, ?, ?)",
+            [(url, title, now_iso(), settings)],
+        )
         return True
 
     def remove_subscription(self, url: str) -> bool:
@@ -145,8 +176,10 @@ class StateStore:
 
     def subscriptions(self) -> list[Subscription]:
         return [
-            Subscription(*row)
-            for row in self.conn.execute("SELECT url, title, added_at FROM subscriptions ORDER BY added_at, rowid")
+            _options(row)
+            for row in self.conn.execute(
+                "SELECT url, title, added_at, options FROM subscriptions ORDER BY added_at, rowid"
+            )
         ]
 
     # -- read marks ------------------------------------------------------------------------------
