@@ -302,6 +302,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
         report = library.refresh(jobs=args.jobs, progress=progress)
     print(f"refreshed {report.summary()}")
+    for outcome in report.outcomes:
+        for reason in outcome.skipped:
+            name = truncate(outcome.title or outcome.url, 80)
+            print(f"briefing-tui: {name}: skipped entry {shown_path(reason)}", file=sys.stderr)
     for outcome in report.failed:
         print(f"  failed: {truncate(outcome.title or outcome.url, 80)}: {outcome.error}", file=sys.stderr)
     return 1 if report.failed else 0

@@ -29,6 +29,8 @@ PASSWORD_ENV = "BRIEFING_TUI_IMAP_PASSWORD"
 DEFAULT_PORTS = {"imaps": 993, "imap": 143}
 #: Messages fetched in one request at most (fewer when they are large: see :func:`_batches`).
 BATCH = 50
+#: Bytes asked for in one request at most: what a dropped connection can cost to fetch again.
+BATCH_BYTES = 4 * 1024 * 1024
 #: How long a password command may run.
 PASSWORD_COMMAND_TIMEOUT_S = 60
 
@@ -248,12 +250,15 @@ def _fetch_rows(data: list) -> Iterator[tuple[bytes, bytes | None]]:
 
 
 def _batches(sizes: list[tuple[int, int]], limit: int) -> Iterator[list[int]]:
-    """UIDs in groups of at most BATCH messages and about ``limit`` bytes."""
+    """UIDs in groups of at most BATCH messages and BATCH_BYTES (a larger message goes alone).
+
+    ``limit`` is the most fetched of one message.
+    """
     group: list[int] = []
     total = 0
     for uid, size in sizes:
         size = min(size, limit)
-        if group and (len(group) >= BATCH or total + size > limit):
+        if group and (len(group) >= BATCH or total + size > BATCH_BYTES):
             yield group
             group, total = [], 0
         group.append(uid)

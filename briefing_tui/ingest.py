@@ -13,7 +13,7 @@ import stat
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -336,8 +336,12 @@ def parse_local_file(path_text: str) -> ParsedPayload:
 
 
 def reparse(raw: str, content_type: str | None, hints: dict) -> Briefing:
-    """Parse stored raw content again (after a parser upgrade)."""
-    return parse_document(
+    """Parse a document with what its container said of it (``hints``, as stored with the issue).
+
+    With ``title_is_final`` the container's title is the issue's title whatever the document
+    says (an e-mail's Subject).
+    """
+    briefing = parse_document(
         raw,
         content_type=content_type,
         filename=hints.get("filename"),
@@ -346,3 +350,6 @@ def reparse(raw: str, content_type: str | None, hints: dict) -> Briefing:
         date=hints.get("date"),
         url=hints.get("url"),
     )
+    if hints.get("title_is_final") and hints.get("title"):
+        briefing = replace(briefing, title=hints["title"])
+    return briefing

@@ -394,11 +394,10 @@ def _size(limit: int) -> str:
 
 def message_issue(data: bytes | Iterable[bytes], limit: int, position: int = 0, partial: bool = False):
     """One message as a parsed issue (ParsedIssue). Raises MailError or ParseError."""
-    from briefing_tui.ingest import ParsedIssue
-    from briefing_tui.parser import parse_document
+    from briefing_tui.ingest import ParsedIssue, reparse
 
     mail = read_message(data, limit, partial)
-    hints = {
+    hints: dict = {
         "title": mail.subject,
         "source": mail.source,
         "date": mail.date,
@@ -407,9 +406,9 @@ def message_issue(data: bytes | Iterable[bytes], limit: int, position: int = 0, 
         "position": position,
         "sender": mail.sender,
     }
-    briefing = parse_document(
-        mail.text, content_type=mail.content_type, title=mail.subject, source=mail.source, date=mail.date, url=mail.url
-    )
+    if mail.subject:
+        hints["title_is_final"] = True  # a mail client's name for the message is its Subject
+    briefing = reparse(mail.text, mail.content_type, hints)
     return ParsedIssue(mail.key, mail.text, mail.content_type, hints, briefing, scope=MAIL_SCOPE)
 
 

@@ -489,6 +489,8 @@ class CuttingProxy:
         self.host = HOST
         self.connections = 0
         self.cuts = 0
+        #: Bytes the server sent to clients through the proxy.
+        self.to_client = 0
         self._listener = socket.create_server((HOST, 0))
         self._listener.settimeout(0.05)
         self.port: int = self._listener.getsockname()[1]
@@ -521,10 +523,10 @@ class CuttingProxy:
             with self._lock:
                 self.connections += 1
                 self._sockets.update((client, upstream))
-            self._start(self._pump, upstream, client, self.cut_after)
-            self._start(self._pump, client, upstream, None)
+            self._start(self._pump, upstream, client, self.cut_after, True)
+            self._start(self._pump, client, upstream, None, False)
 
-    def _pump(self, source: socket.socket, sink: socket.socket, budget: int | None) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, budget: int | None, counted: bool) -> None:
         sent = 0
         try:
             while True:
@@ -538,6 +540,9 @@ class CuttingProxy:
                     break
                 sink.sendall(data)
                 sent += len(data)
+                if counted:
+                    with self._lock:
+                        self.to_client += len(data)
         except OSError:
             pass
         finally:

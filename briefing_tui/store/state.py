@@ -157,13 +157,18 @@ class StateStore:
     # -- subscriptions ---------------------------------------------------------------------------
     def add_subscription(self, url: str, title: str | None = None, options: dict[str, str] | None = None) -> bool:
         """Subscribe; False if already subscribed (its title and options are updated when given)."""
-        exists = self.conn.execute("SELECT 1 FROM subscriptions WHERE url = ?", (url,)).fetchone()
+        exists = self.conn.execute("SELECT options FROM subscriptions WHERE url = ?", (url,)).fetchone()
         settings = json.dumps(options) if options else None
         if exists:
             if title:
                 self._write("UPDATE subscriptions SET title = ? WHERE url = ?", [(title, url)])
-            if settings:
-                self._write("UPDATE subscriptions SET options = ? WHERE url = ?", [(settings, url)])
+            if options:  # the options given replace theirs; the others stay
+                try:
+                    merged = json.loads(exists[0]) if exists[0] else {}
+                except ValueError:
+                    merged = {}
+                merged = {**(merged if isinstance(merged, dict) else {}), **options}
+                self._write("UPDATE subscriptions SET options = ? WHERE url = ?", [(json.dumps(merged), url)])
             return False
         self._write(
             "INSERT INTO subscriptions (url, title, added_at, options) VALUES (?, ?, ?, ?)",
