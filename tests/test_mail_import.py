@@ -1,0 +1,772 @@
+"""Newsletters by e-mail: .eml files, mboxes and Maildirs, each message one issue.
+
+Every message here is built with the standard library's ``email`` package and written with
+``mailbox``, then read through the real command line or the real Library, as a user would.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import mailbox
+import tracemalloc
+from datetime import datetime, timedelta, timezone
+from email.header import Header
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+
+from briefing_tui.cli import main
+from briefing_tui.library import Library
+from briefing_tui.paths import Locations
+
+DAY = datetime(2026, 5, 12, 7, 30, tzinfo=timezone.utc)
+SIGNAL = Address("Signal Weekly", "news", "signal.example.com")
+SIGNAL_ID = "<issue-42.7f3a@signal.example.com>"
+
+#: (title, lead, bottom line) of each story of the house newsletter.
+STORIES = (
+    (
+        "Arizona Fab Ships a Month Early",
+        "The Arizona fab shipped its first wafers to paying customers a month ahead of plan.",
+        "Onshore capacity is real now, not a slide in a deck.",
+    ),
+    (
+        "Open Weights Get a License",
+        "A new license lets research labs publish model weights with use limits attached.",
+        "Lawyers will read this one more closely than engineers.",
+    ),
+    (
+        "Robots Learn to Fold Fitted Sheets",
+        "An Oslo startup showed a two-armed robot folding fitted sheets in 61% of its trials.",
+        "The hardest chore in the house is finally a benchmark.",
+    ),
+)
+SHORTLIST = (
+    ("GPU rental prices fell 18% in April.", "https://example.com/gpu-prices"),
+    ("A compiler for analog chips shipped its first release.", "https://example.com/analog"),
+)
+STORY_TITLES = [title for title, _lead, _bottom in STORIES]
+
+
+# -- building messages -----------------------------------------------------------------------
+
+
+def html_body(
+    masthead: str = "Signal Weekly · Issue 42",
+    stories=STORIES,
+    *,
+    web: str | None = "https://signal.example.com/web/42",
+    canonical: str | None = None,
+    logo: str | None = None,
+) -> str:
+    """A newsletter's HTML part: story headings, paragraphs, a bottom line each, a shortlist."""
+    head = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    parts = [f"<html><head><meta charset=\"utf-8\">{head}</head><body>"]
+    if logo:
+        parts.append(f'<p><img src="cid:{logo}" alt="" width="120"></p>')
+    if web:
+        parts.append(f'<p><a href="{web}">View in browser</a></p>')
+    parts.append(f"<p>{masthead}</p>")
+    for title, lead, bottom in stories:
+        parts.append(f"<h2>{title}</h2>\n<p>{lead}</p>\n<p><strong>Bottom line:</strong> {bottom}</p>")
+    items = "".join(f'<li><a href="{url}">{text}</a></li>' for text, url in SHORTLIST)
+    parts.append(f"<h2>Shortlist</h2>\n<ul>{items}</ul>")
+    parts.append('<p><a href="https://signal.example.com/unsubscribe?u=ada">Unsubscribe</a></p></body></html>')
+    return "\n".join(parts) + "\n"
+
+
+def text_body(masthead: str = "Signal Weekly · Issue 42", stories=STORIES, *, footer: str = "") -> str:
+    """The plain-text version of a newsletter."""
+    lines = [masthead, ""]
+    for title, lead, bottom in stories:
+        lines += [title.upper(), "", lead, "", f"Bottom line: {bottom}", ""]
+    lines += ["Shortlist", ""] + [f"- {text} {url}" for text, url in SHORTLIST] + [""]
+    return "\n".join(lines) + footer
+
+
+def newsletter(
+    subject: str = "Résumé: fabs, weights and folded sheets",
+    *,
+    sender: Address | str = SIGNAL,
+    message_id: str | None = SIGNAL_ID,
+    date: datetime = DAY,
+    html: str | None = None,
+    text: str | None = None,
+    **headers: str,
+) -> EmailMessage:
+    """A newsletter e-mail: text and HTML alternatives by default, or just the one given."""
+    if html is None and text is None:
+        html, text = html_body(), text_body()
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = Address("Ada Reader", "ada", "reader.example.org")
+    message["Date"] = format_datetime(date)
+    if message_id:
+        message["Message-ID"] = message_id
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    if text is not None:
+        message.set_content(text)
+        if html is not None:
+            message.add_alternative(html, subtype="html")
+    else:
+        message.set_content(html, subtype="html")
+    return message
+
+
+def with_raw_headers(message: EmailMessage, **headers: str) -> bytes:
+    """The message's bytes with header lines written exactly as given (already RFC 2047 encoded)."""
+    for name in headers:
+        del message[name.replace("_", "-")]
+    lines = "".join(f"{name.replace('_', '-')}: {value}\n" for name, value in headers.items())
+    return lines.encode("ascii") + bytes(message)
+
+
+def write_eml(path: Path, message: EmailMessage | bytes) -> Path:
+    path.write_bytes(message if isinstance(message, bytes) else bytes(message))
+    return path
+
+
+def write_mbox(path: Path, *messages: EmailMessage | bytes) -> Path:
+    box = mailbox.mbox(path)
+    try:
+        for message in messages:
+            box.add(message)
+        box.flush()
+    finally:
+        box.close()
+    return path
+
+
+def write_maildir(path: Path, *messages: EmailMessage | bytes, seen: bool = False) -> Path:
+    """A Maildir holding ``messages`` (in cur/ and marked seen with ``seen``, else in new/)."""
+    box = mailbox.Maildir(path, create=True)
+    try:
+        for message in messages:
+            entry = mailbox.MaildirMessage(message)
+            if seen:
+                entry.set_subdir("cur")
+                entry.set_flags("S")
+            box.add(entry)
+    finally:
+        box.close()
+    return path
+
+
+def delivered(message: EmailMessage) -> bytes:
+    """The message as a mail server stores it: transport headers above the sender's own."""
+    return (
+        b"Return-Path: <bounce-42@signal.example.com>\n"
+        b"Delivered-To: ada@reader.example.org\n"
+        b"Received: from mx.signal.example.com (mx.signal.example.com [192.0.2.7])\n"
+        b"\tby mail.reader.example.org with ESMTPS id 4Xy; Tue, 12 May 2026 07:30:04 +0000\n"
+    ) + bytes(message)
+
+
+# -- running the program -------------------------------------------------------------------------
+
+
+def cli(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def ok(capsys, *argv) -> str:
+    code, out, err = cli(capsys, *argv)
+    assert code == 0, err
+    return out
+
+
+def parsed(capsys, path: Path):
+    return json.loads(ok(capsys, "parse", path, "--json"))
+
+
+def listed(capsys, *extra) -> list[dict]:
+    return json.loads(ok(capsys, "list", "--json", *extra))
+
+
+def imported(capsys, *paths) -> str:
+    """The import's report line; the import must succeed without a word on stderr."""
+    code, out, err = cli(capsys, "import", *paths)
+    assert code == 0 and err == "", err
+    return out.strip()
+
+
+def open_library() -> Library:
+    return Library(Locations.resolve())
+
+
+def only_issue(library: Library):
+    [summary] = library.issues()
+    return library.open_issue(summary.id)
+
+
+def stored_bytes() -> bytes:
+    """Everything the program keeps on disk: the cache and the read state, every file of them."""
+    locations = Locations.resolve()
+    return b"".join(
+        path.read_bytes()
+        for folder in (locations.cache_dir, locations.data_dir)
+        if folder.exists()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    )
+
+
+def error_lines(err: str) -> list[str]:
+    lines = err.splitlines()
+    assert all(line.startswith("briefing-tui: ") for line in lines), err
+    return lines
+
+
+# -- what a message turns into -------------------------------------------------------------------
+
+
+def test_a_multipart_newsletter_is_one_issue_with_its_stories(tmp_path, capsys):
+    """Subject is the title, the sender the source, the Date header the day, the HTML the body."""
+    issue = parsed(capsys, write_eml(tmp_path / "signal.eml", newsletter()))
+    assert issue["title"] == "Résumé: fabs, weights and folded sheets"
+    assert issue["source"] == "Signal Weekly"
+    assert issue["date"] == "2026-05-12"
+    assert issue["url"] == "https://signal.example.com/web/42"
+    assert [story["title"] for story in issue["stories"]] == STORY_TITLES
+    assert [story["bottom_line"] for story in issue["stories"]] == [bottom for _t, _l, bottom in STORIES]
+    assert [item["url"] for item in issue["shortlist"]] == [url for _text, url in SHORTLIST]
+
+
+def test_the_date_is_the_day_the_date_header_names(tmp_path, capsys):
+    """A message sent late in the evening in California is dated that evening's day."""
+    late = datetime(2026, 5, 12, 23, 10, tzinfo=timezone(timedelta(hours=-7)))
+    issue = parsed(capsys, write_eml(tmp_path / "late.eml", newsletter(date=late)))
+    assert issue["date"] == "2026-05-12"
+
+
+def test_an_html_only_message_is_read_from_its_html(tmp_path, capsys):
+    message = newsletter(html=html_body(web=None, canonical="https://signal.example.com/p/42"))
+    issue = parsed(capsys, write_eml(tmp_path / "html.eml", message))
+    assert [story["title"] for story in issue["stories"]] == STORY_TITLES
+    assert issue["url"] == "https://signal.example.com/p/42"
+
+
+def test_a_text_only_message_is_read_from_its_plain_text(tmp_path, capsys):
+    message = newsletter(text=text_body(), List_Post="<https://signal.example.com/archive/42>")
+    issue = parsed(capsys, write_eml(tmp_path / "text.eml", message))
+    assert issue["title"] == "Résumé: fabs, weights and folded sheets"
+    assert [story["title"].title() for story in issue["stories"]] == STORY_TITLES
+    assert [story["bottom_line"] for story in issue["stories"]] == [bottom for _t, _l, bottom in STORIES]
+    assert issue["url"] == "https://signal.example.com/archive/42"
+
+
+def test_the_list_post_link_comes_before_the_canonical_link(tmp_path, capsys):
+    """Without a "View in browser" link, the List-Post web address names the issue, then rel=canonical."""
+    message = newsletter(
+        html=html_body(web=None, canonical="https://signal.example.com/canonical/42"),
+        List_Post="<https://signal.example.com/archive/42>",
+    )
+    issue = parsed(capsys, write_eml(tmp_path / "both.eml", message))
+    assert issue["url"] == "https://signal.example.com/archive/42"
+
+
+def test_a_mailto_list_post_is_not_the_issue_link(tmp_path, capsys):
+    message = newsletter(text=text_body(), List_Post="<mailto:signal@lists.example.com>")
+    issue = parsed(capsys, write_eml(tmp_path / "mailto.eml", message))
+    assert issue["url"] is None
+
+
+@pytest.mark.parametrize("encoding", ["quoted-printable", "base64"])
+def test_encoded_bodies_are_decoded(tmp_path, capsys, encoding):
+    message = EmailMessage()
+    message["Subject"] = "Signal Weekly: Résumé of the chip week"
+    message["From"] = SIGNAL
+    message["Date"] = format_datetime(DAY)
+    message["Message-ID"] = SIGNAL_ID
+    message.set_content(html_body("Signal Weekly · Résumé · Café edition"), subtype="html", cte=encoding)
+    raw = bytes(message)
+    assert f"Content-Transfer-Encoding: {encoding}".encode() in raw
+    assert b"Arizona Fab" not in raw
+    issue = parsed(capsys, write_eml(tmp_path / f"{encoding}.eml", raw))
+    assert [story["title"] for story in issue["stories"]] == STORY_TITLES
+    assert "Café edition" in json.dumps(issue, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("subtype", ["plain", "html"])
+def test_an_iso_8859_1_body_is_read_in_its_declared_charset(tmp_path, capsys, subtype):
+    body = text_body("Signal Weekly · Édition française") if subtype == "plain" else html_body(
+        "Signal Weekly · Édition française"
+    ).replace(' charset="utf-8"', "")
+    message = EmailMessage()
+    message["Subject"] = "Signal Weekly"
+    message["From"] = SIGNAL
+    message["Date"] = format_datetime(DAY)
+    message.set_content(body, subtype=subtype, charset="iso-8859-1", cte="8bit")
+    raw = bytes(message)
+    assert "Édition".encode("latin-1") in raw and b'charset="iso-8859-1"' in raw
+    issue = parsed(capsys, write_eml(tmp_path / f"latin1-{subtype}.eml", raw))
+    text = json.dumps(issue, ensure_ascii=False)
+    assert "Édition française" in text and "\ufffd" not in text
+
+
+@pytest.mark.parametrize(
+    "charset, encoding",
+    [("utf-8", "q"), ("utf-8", "b"), ("iso-8859-1", "q"), ("iso-8859-1", "b")],
+    ids=["utf-8-q", "utf-8-b", "latin-1-q", "latin-1-b"],
+)
+def test_rfc_2047_subjects_and_sender_names_are_decoded(tmp_path, capsys, charset, encoding):
+    def encoded(text: str) -> str:
+        data = text.encode(charset)
+        if encoding == "b":
+            return f"=?{charset}?b?{base64.b64encode(data).decode()}?="
+        return Header(text, charset).encode()
+
+    raw = with_raw_headers(
+        newsletter(),
+        Subject=encoded("Résumé: the chip week in Zürich"),
+        From=f"{encoded('Café Ledger')} <letters@ledger.example.com>",
+    )
+    assert "Résumé".encode(charset) not in raw
+    path = write_eml(tmp_path / "encoded.eml", raw)
+    issue = parsed(capsys, path)
+    assert issue["title"] == "Résumé: the chip week in Zürich"
+    assert issue["source"] == "Café Ledger"
+    imported(capsys, path)
+    [row] = listed(capsys)
+    assert (row["title"], row["source"]) == ("Résumé: the chip week in Zürich", "Café Ledger")
+
+
+@pytest.mark.parametrize(
+    "sender, list_id, source",
+    [
+        (Address("Signal Weekly", "news", "signal.example.com"), "Chips List <chips.list.example.com>", "Signal Weekly"),
+        ("news@signal.example.com", "Chip Letter <chipletter.list.example.com>", "Chip Letter"),
+        ("news@signal.example.com", None, "news@signal.example.com"),
+    ],
+    ids=["display-name", "list-id-name", "address"],
+)
+def test_the_source_is_the_sender_name_else_the_list_name_else_the_address(tmp_path, capsys, sender, list_id, source):
+    extra = {"List_Id": list_id} if list_id else {}
+    issue = parsed(capsys, write_eml(tmp_path / "source.eml", newsletter(sender=sender, **extra)))
+    assert issue["source"] == source
+
+
+# -- attachments and inline images ------------------------------------------------------------
+
+PDF = b"%PDF-1.7\n" + b"".join(b"%% q2 earnings table row %05d\n" % row for row in range(400)) + b"%%EOF\n"
+LOGO = b"\x89PNG\r\n\x1a\n" + hashlib.sha256(b"signal logo").digest() * 64
+
+
+def with_attachments(message: EmailMessage) -> EmailMessage:
+    """``message`` as multipart/mixed: its text in a multipart/related with a cid: logo, and a PDF."""
+    html = message.get_body(("html",))
+    html.add_related(LOGO, "image", "png", cid="<logo.2026@signal.example.com>", filename="signal-logo.png")
+    message.add_attachment(PDF, "application", "pdf", filename="q2-earnings-summary.pdf")
+    return message
+
+
+def test_attachments_and_inline_images_never_reach_the_issue(tmp_path, capsys):
+    """The stories are there; the PDF's name, its base64, the logo and every "cid:" are not."""
+    text = text_body(footer="[cid:logo.2026@signal.example.com]\n")
+    message = with_attachments(newsletter(html=html_body(logo="logo.2026@signal.example.com"), text=text))
+    raw = bytes(message)
+    pdf_base64 = base64.b64encode(PDF).decode()[:60].encode()
+    assert b"q2-earnings-summary.pdf" in raw and pdf_base64 in raw and raw.count(b"cid:") >= 2
+    path = write_eml(tmp_path / "mixed.eml", raw)
+    shown = ok(capsys, "parse", path)
+    issue = parsed(capsys, path)
+    assert [story["title"] for story in issue["stories"]] == STORY_TITLES
+    assert imported(capsys, path).startswith("imported: 1 new")
+    exported = ok(capsys, "export", "json")
+    everything = stored_bytes()
+    for seen in (shown.encode(), json.dumps(issue).encode(), exported.encode(), everything):
+        assert b"q2-earnings-summary" not in seen
+        assert b"signal-logo" not in seen
+        assert pdf_base64[:40] not in seen
+        assert b"cid:" not in seen.lower()
+    assert b"Arizona Fab Ships a Month Early" in everything
+
+
+def test_a_cid_placeholder_in_a_text_only_message_is_not_shown(tmp_path, capsys):
+    text = "[cid:image001.png@01DAB2C3.4D5E6F70]\n" + text_body()
+    issue = parsed(capsys, write_eml(tmp_path / "outlook.eml", newsletter(text=text)))
+    assert "cid:" not in json.dumps(issue).lower()
+    assert [story["title"].title() for story in issue["stories"]] == STORY_TITLES
+
+
+# -- identity ------------------------------------------------------------------------------------
+
+
+def test_the_same_message_from_eml_mbox_and_maildir_is_one_issue_and_keeps_its_read_marks(tmp_path, capsys):
+    message = newsletter()
+    eml = write_eml(tmp_path / "signal.eml", message)
+    assert imported(capsys, eml) == "imported: 1 new, 0 updated, 0 unchanged"
+    [row] = listed(capsys)
+    library = open_library()
+    try:
+        first_story = library.open_issue(row["id"]).briefing.stories[0]
+    finally:
+        library.close()
+    assert ok(capsys, "mark-read", first_story.id).startswith("marked 1 item")
+
+    mbox = write_mbox(tmp_path / "archive.mbox", message)
+    maildir = write_maildir(tmp_path / "Mail" / "Newsletters", delivered(message), seen=True)
+    assert imported(capsys, mbox) == "imported: 0 new, 0 updated, 1 unchanged"
+    assert imported(capsys, maildir) == "imported: 0 new, 0 updated, 1 unchanged"
+    assert imported(capsys, eml) == "imported: 0 new, 0 updated, 1 unchanged"
+
+    [after] = listed(capsys)
+    assert after["id"] == row["id"]
+    assert after["unread_stories"] == after["stories"] - 1
+    library = open_library()
+    try:
+        view = library.open_issue(row["id"])
+        assert first_story.id in view.read
+        assert view.briefing.title == "Résumé: fabs, weights and folded sheets"
+    finally:
+        library.close()
+
+
+def test_marks_made_through_the_library_survive_a_reimport_from_maildir(tmp_path):
+    message = newsletter()
+    library = open_library()
+    try:
+        report = library.import_paths([str(write_eml(tmp_path / "signal.eml", message))])
+        assert (report.new, report.errors) == (1, [])
+        view = only_issue(library)
+        story_ids = [story.id for story in view.briefing.stories]
+        assert library.mark_read(story_ids[:2]) == 2
+        report = library.import_paths([str(write_maildir(tmp_path / "Maildir", delivered(message)))])
+        assert (report.new, report.updated, report.unchanged) == (0, 0, 1)
+        view = only_issue(library)
+        assert view.read == frozenset(story_ids[:2])
+    finally:
+        library.close()
+
+
+def test_a_message_without_message_id_is_one_issue_from_every_copy(tmp_path, capsys):
+    """No Message-ID: the sender's own headers and the text name it, not the file it came in."""
+    message = newsletter(message_id=None, text=text_body(), html=html_body())
+    assert "Message-ID" not in message
+    eml = write_eml(tmp_path / "nomid.eml", message)
+    mbox = write_mbox(tmp_path / "nomid.mbox", newsletter(subject="Another issue", message_id=None), message)
+    maildir = write_maildir(tmp_path / "Maildir", delivered(message))
+    assert imported(capsys, eml) == "imported: 1 new, 0 updated, 0 unchanged"
+    assert imported(capsys, mbox) == "imported: 1 new, 0 updated, 1 unchanged"
+    assert imported(capsys, maildir) == "imported: 0 new, 0 updated, 1 unchanged"
+    titles = sorted(row["title"] for row in listed(capsys))
+    assert titles == ["Another issue", "Résumé: fabs, weights and folded sheets"]
+
+
+def test_a_text_only_message_without_message_id_is_one_issue_from_eml_and_mbox(tmp_path, capsys):
+    message = newsletter(message_id=None, text=text_body())
+    assert imported(capsys, write_eml(tmp_path / "plain.eml", message)) == "imported: 1 new, 0 updated, 0 unchanged"
+    mbox = write_mbox(tmp_path / "plain.mbox", message)
+    assert imported(capsys, mbox) == "imported: 0 new, 0 updated, 1 unchanged"
+    assert len(listed(capsys)) == 1
+
+
+def test_two_issues_of_one_newsletter_are_two_issues(tmp_path, capsys):
+    first = newsletter()
+    second = newsletter(
+        "Signal Weekly: the memory wall",
+        message_id="<issue-43.8b1c@signal.example.com>",
+        date=DAY + timedelta(days=7),
+        html=html_body("Signal Weekly · Issue 43", STORIES[1:]),
+    )
+    assert imported(capsys, write_mbox(tmp_path / "signal.mbox", first, second)).startswith("imported: 2 new")
+    rows = listed(capsys)
+    assert [(row["title"], row["date"]) for row in rows] == [
+        ("Signal Weekly: the memory wall", "2026-05-19"),
+        ("Résumé: fabs, weights and folded sheets", "2026-05-12"),
+    ]
+
+
+# -- sources -------------------------------------------------------------------------------------
+
+
+def three_senders() -> list[EmailMessage]:
+    ledger = newsletter(
+        "Café Ledger: the week in payments",
+        sender=Address("Café Ledger", "letters", "ledger.example.com"),
+        message_id="<cl-301@ledger.example.com>",
+        html=html_body("Café Ledger · Issue 301", STORIES[:2]),
+    )
+    chips = newsletter(
+        "Chip Letter #88",
+        sender="editor@chipletter.example.com",
+        message_id="<cl-88@chipletter.example.com>",
+        text=text_body("Chip Letter · Issue 88", STORIES[1:]),
+        List_Id="Chip Letter <chipletter.list.example.com>",
+    )
+    bare = newsletter(
+        "Weekend reading",
+        sender="digest@plainlist.example.net",
+        message_id="<wr-7@plainlist.example.net>",
+        html=html_body("Weekend reading", STORIES[2:]),
+    )
+    return [newsletter(), ledger, chips, bare]
+
+
+def test_a_maildir_with_several_senders_gives_one_source_each(tmp_path, capsys):
+    maildir = write_maildir(tmp_path / "Maildir", *three_senders())
+    assert imported(capsys, maildir) == "imported: 4 new, 0 updated, 0 unchanged"
+    rows = listed(capsys)
+    assert sorted(row["source"] for row in rows) == [
+        "Café Ledger", "Chip Letter", "Signal Weekly", "digest@plainlist.example.net"
+    ]
+    [ledger] = listed(capsys, "--source", "Café Ledger")
+    assert ledger["title"] == "Café Ledger: the week in payments"
+    assert ledger["stories"] == 2
+    [chips] = listed(capsys, "--source", "Chip Letter")
+    assert chips["title"] == "Chip Letter #88"
+    assert [row["title"] for row in listed(capsys, "--source", "plainlist")] == ["Weekend reading"]
+    library = open_library()
+    try:
+        assert sorted(name for name, _count in library.sources()) == sorted(row["source"] for row in rows)
+    finally:
+        library.close()
+
+
+# -- parse: one message, an mbox, a Maildir ------------------------------------------------------
+
+
+def test_parse_prints_every_message_of_an_mbox(tmp_path, capsys):
+    mbox = write_mbox(tmp_path / "letters.mbox", *three_senders())
+    out = ok(capsys, "parse", mbox)
+    for title in ("Résumé: fabs, weights and folded sheets", "Café Ledger: the week in payments", "Chip Letter #88"):
+        assert out.count(title) == 1
+    assert "Weekend reading" in out
+    assert out.count("Story ") == 3 + 2 + 2 + 1
+
+
+def test_parse_json_gives_a_list_for_an_mbox_and_a_maildir_and_an_object_for_an_eml(tmp_path, capsys):
+    messages = three_senders()
+    mbox = parsed(capsys, write_mbox(tmp_path / "letters.mbox", *messages))
+    maildir = parsed(capsys, write_maildir(tmp_path / "Maildir", *messages))
+    eml = parsed(capsys, write_eml(tmp_path / "one.eml", messages[1]))
+    assert isinstance(mbox, list) and len(mbox) == 4
+    assert isinstance(maildir, list) and sorted(i["title"] for i in maildir) == sorted(i["title"] for i in mbox)
+    assert isinstance(eml, dict) and eml["title"] == "Café Ledger: the week in payments"
+
+
+def test_parse_json_of_a_one_message_mbox_or_maildir_is_still_a_list(tmp_path, capsys):
+    assert len(parsed(capsys, write_mbox(tmp_path / "one.mbox", newsletter()))) == 1
+    assert len(parsed(capsys, write_maildir(tmp_path / "Maildir", newsletter()))) == 1
+
+
+# -- bad input -----------------------------------------------------------------------------------
+
+
+def test_a_truncated_message_in_a_maildir_is_skipped_and_the_others_imported(tmp_path, capsys):
+    good = three_senders()[:2]
+    whole = bytes(newsletter("Cut short", message_id="<cut@signal.example.com>"))
+    cut = whole[: whole.index(b"Open Weights Get a License")]
+    assert b"text/html" in cut
+    maildir = write_maildir(tmp_path / "Maildir", *good, cut)
+    code, out, err = cli(capsys, "import", maildir)
+    assert code == 0
+    assert out.strip() == "imported: 2 new, 0 updated, 0 unchanged"
+    [line] = error_lines(err)
+    assert "skipped" in line and "truncated" in line
+    assert sorted(row["title"] for row in listed(capsys)) == [
+        "Café Ledger: the week in payments", "Résumé: fabs, weights and folded sheets"
+    ]
+    code, out, err = cli(capsys, "parse", maildir, "--json")
+    assert code == 0 and len(json.loads(out)) == 2
+    [line] = error_lines(err)
+    assert "truncated" in line
+
+
+def test_a_truncated_eml_fails_with_one_line(tmp_path, capsys):
+    whole = bytes(newsletter())
+    path = write_eml(tmp_path / "cut.eml", whole[: whole.index(b"Open Weights Get a License")])
+    for command in ("parse", "import"):
+        code, _out, err = cli(capsys, command, path)
+        assert code == 1
+        [line] = error_lines(err)
+        assert "truncated" in line and "cut.eml" in line
+
+
+def test_a_message_cut_inside_its_attachment_keeps_its_text(tmp_path, capsys):
+    whole = bytes(with_attachments(newsletter()))
+    path = write_eml(tmp_path / "cut-attachment.eml", whole[: whole.rindex(base64.b64encode(PDF[:600])[:40])])
+    issue = parsed(capsys, path)
+    assert [story["title"] for story in issue["stories"]] == STORY_TITLES
+
+
+def test_a_message_with_no_body_is_skipped_in_an_mbox(tmp_path, capsys):
+    empty = EmailMessage()
+    empty["Subject"] = "Nothing to see"
+    empty["From"] = SIGNAL
+    empty["Message-ID"] = "<empty@signal.example.com>"
+    mbox = write_mbox(tmp_path / "letters.mbox", newsletter(), empty, three_senders()[1])
+    code, out, err = cli(capsys, "import", mbox)
+    assert code == 0
+    assert out.strip() == "imported: 2 new, 0 updated, 0 unchanged"
+    [line] = error_lines(err)
+    assert "skipped" in line and "message 2" in line and "no text" in line
+    assert len(listed(capsys)) == 2
+
+
+def test_an_eml_with_no_body_fails_with_one_line(tmp_path, capsys):
+    empty = EmailMessage()
+    empty["Subject"] = "Nothing to see"
+    empty["From"] = SIGNAL
+    path = write_eml(tmp_path / "empty-body.eml", empty)
+    code, out, err = cli(capsys, "import", path)
+    assert code == 1
+    assert "1 failed" in out
+    [line] = error_lines(err)
+    assert "empty-body.eml" in line and "no text" in line
+    assert listed(capsys) == []
+
+
+def test_text_before_the_first_message_of_an_mbox_is_reported_and_the_messages_imported(tmp_path, capsys):
+    body = write_mbox(tmp_path / "tmp.mbox", *three_senders()[:2]).read_bytes()
+    path = tmp_path / "letters.mbox"
+    path.write_bytes(b"=== exported by MailTool 3.1, do not edit ===\n\x00\x01 garbage\n" + body)
+    code, out, err = cli(capsys, "import", path)
+    assert code == 0
+    assert out.strip() == "imported: 2 new, 0 updated, 0 unchanged"
+    [line] = error_lines(err)
+    assert "skipped" in line and "before the first" in line
+    code, out, err = cli(capsys, "parse", path, "--json")
+    assert code == 0 and len(json.loads(out)) == 2
+    assert len(error_lines(err)) == 1
+
+
+def test_an_mbox_that_starts_without_a_from_line_loses_no_message(tmp_path, capsys):
+    body = write_mbox(tmp_path / "tmp.mbox", *three_senders()[:3]).read_bytes()
+    assert body.startswith(b"From ")
+    path = tmp_path / "letters.mbox"
+    path.write_bytes(body.split(b"\n", 1)[1])
+    assert imported(capsys, path) == "imported: 3 new, 0 updated, 0 unchanged"
+
+
+def test_a_body_line_starting_with_from_survives_the_mbox(tmp_path, capsys):
+    """mailbox.mbox writes it as ">From "; the issue shows it as written."""
+    text = text_body(footer="\nFrom the archive: our first issue covered the 2016 chip shortage.\n")
+    message = newsletter(text=text)
+    mbox = write_mbox(tmp_path / "letters.mbox", message, three_senders()[1])
+    assert b"\n>From the archive" in mbox.read_bytes()
+    assert imported(capsys, mbox) == "imported: 2 new, 0 updated, 0 unchanged"
+    exported = ok(capsys, "export", "json")
+    assert "From the archive: our first issue" in exported
+    assert ">From" not in exported
+    assert ok(capsys, "search", '"first issue covered"', "--json").count('"issue_id"') == 1
+
+
+def test_stray_files_in_a_maildir(tmp_path, capsys):
+    """Server files at the root are not looked at; a stray file in cur/ is one skipped entry."""
+    maildir = write_maildir(tmp_path / "Maildir", *three_senders()[:2])
+    (maildir / "dovecot-uidlist").write_text("3 V1715500000 N3 G0c2d1e\n1 :1715500000.M1P1.host\n")
+    (maildir / "dovecot.index").write_bytes(b"\x07\x02\x00\x00" + bytes(range(256)) * 8)
+    (maildir / "dovecot.index.log").write_bytes(bytes(range(256)) * 4)
+    (maildir / "subscriptions").write_text("Newsletters\n")
+    (maildir / "cur" / "notes.txt").write_text("remember to sort the newsletters into folders\nand the receipts\n")
+    code, out, err = cli(capsys, "import", maildir)
+    assert code == 0
+    assert out.strip() == "imported: 2 new, 0 updated, 0 unchanged"
+    [line] = error_lines(err)
+    assert "skipped" in line and "notes.txt" in line and "not an e-mail message" in line
+    assert "dovecot" not in err
+    assert len(listed(capsys)) == 2
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"Shopping list\n- milk\n- coffee beans\n",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+        b"",
+        b"<html><body><p>Saved web page, not a message.</p></body></html>\n",
+    ],
+    ids=["text", "binary", "empty", "html"],
+)
+def test_an_eml_that_is_not_a_message_fails_with_one_line(tmp_path, capsys, content):
+    path = write_eml(tmp_path / "not-mail.eml", content)
+    for command in ("parse", "import"):
+        code, _out, err = cli(capsys, command, path)
+        assert code == 1
+        [line] = error_lines(err)
+        assert "not-mail.eml" in line
+    assert listed(capsys) == []
+
+
+def test_a_bad_eml_among_good_files_fails_alone(tmp_path, capsys):
+    good = write_eml(tmp_path / "good.eml", newsletter())
+    bad = write_eml(tmp_path / "bad.eml", b"just some words\n")
+    code, out, err = cli(capsys, "import", bad, good)
+    assert code == 1
+    assert out.strip() == "imported: 1 new, 0 updated, 0 unchanged, 1 failed"
+    [line] = error_lines(err)
+    assert "bad.eml" in line
+    assert len(listed(capsys)) == 1
+
+
+# -- a 50 MB attachment ----------------------------------------------------------------------
+
+ATTACHMENT_BYTES = 50 * 1024 * 1024
+#: Highest traced memory allowed while importing the message with the 50 MB attachment.
+MEMORY_BOUND = 8 * 1024 * 1024
+
+
+def write_big_message(handle, *, line_length: int = 76) -> None:
+    """A newsletter with a 50 MB base64 attachment, streamed to ``handle`` a block at a time."""
+    placeholder = b"PLACEHOLDER-ATTACHMENT"
+    message = newsletter("Signal Weekly: the big data issue", message_id="<big-50mb@signal.example.com>")
+    message.add_attachment(placeholder, "application", "octet-stream", filename="training-set-sample.bin")
+    head, tail = bytes(message).split(base64.b64encode(placeholder), 1)
+    handle.write(head)
+    block = base64.b64encode(hashlib.sha512(b"weights").digest() * 96)  # 6144 bytes -> 8192 characters
+    block = b"".join(block[start : start + line_length] + b"\n" for start in range(0, len(block), line_length))
+    written = 0
+    while written < ATTACHMENT_BYTES:
+        handle.write(block)
+        written += 6144
+    handle.write(tail)
+
+
+def import_measured(library: Library, path: Path):
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        report = library.import_paths([str(path)])
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return report, peak
+
+
+@pytest.mark.parametrize("container", ["eml", "mbox"])
+def test_a_50_mb_attachment_is_skipped_in_bounded_memory(tmp_path, container):
+    path = tmp_path / f"big.{container}"
+    with path.open("wb") as handle:
+        if container == "mbox":
+            handle.write(b"From news@signal.example.com Tue May 12 07:30:00 2026\n")
+        write_big_message(handle)
+        if container == "mbox":
+            handle.write(b"\n")
+    assert path.stat().st_size > ATTACHMENT_BYTES * 4 // 3
+    library = open_library()
+    try:
+        warm = library.import_paths([str(write_eml(tmp_path / "warm-up.eml", three_senders()[1]))])
+        assert warm.new == 1
+        report, peak = import_measured(library, path)
+        assert (report.new, report.errors, report.skipped) == (1, [], [])
+        [summary] = library.issues(source="Signal Weekly")
+        view = library.open_issue(summary.id)
+        assert summary.title == "Signal Weekly: the big data issue"
+        assert [story.title for story in view.briefing.stories] == STORY_TITLES
+    finally:
+        library.close()
+    assert peak < MEMORY_BOUND, f"peak traced memory {peak / 1e6:.1f} MB"
+    everything = stored_bytes()
+    assert b"training-set-sample" not in everything
+    assert base64.b64encode(hashlib.sha512(b"weights").digest())[:40] not in everything
