@@ -27,7 +27,7 @@ READER_COMMANDS = (
     ("Toggle star", "Star or unstar the item under the cursor (s)", "toggle_star"),
     ("Open link", "Open the link in the browser (o)", "open_link"),
     ("Refresh feeds", "Fetch every subscription in the background (r)", "refresh"),
-    ("Add feed", "Subscribe to an RSS, Atom or JSON feed (a)", "add_feed"),
+    ("Add feed", "Subscribe to an RSS, Atom or JSON feed, or an IMAP folder (a)", "add_feed"),
     ("Back", "Close the story, or go back to the issue list (Esc)", "back"),
     ("Help", "Every key the reader knows (?)", "help"),
 )

@@ -20,10 +20,17 @@ class AddFeedScreen(ModalScreen[tuple[str, str | None] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Text("Add a feed (RSS, Atom or JSON Feed)", style="bold"))
+            yield Static(Text("Add a feed (RSS, Atom or JSON Feed) or an IMAP folder", style="bold"))
             yield Input(placeholder="https://example.com/feed.xml", id="feed-url")
             yield Input(placeholder="name (optional)", id="feed-title")
             yield Static(Text("Enter adds and fetches it · Esc cancels", style="dim"))
+            yield Static(
+                Text(
+                    "IMAP: imaps://user@host/Folder, password from BRIEFING_TUI_IMAP_PASSWORD"
+                    " (or add it with the command line's --password-command)",
+                    style="dim",
+                )
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
