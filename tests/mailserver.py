@@ -482,16 +482,18 @@ class CuttingProxy:
     ``reset=True`` the client sees a reset (RST) instead of an orderly close.
     """
 
-    def __init__(self, target: tuple[str, int], cut_after: int | None, *, reset: bool = False) -> None:
+    def __init__(
+        self, target: tuple[str, int], cut_after: int | None, *, reset: bool = False, listen: str = HOST
+    ) -> None:
         self.target = target
         self.cut_after = cut_after
         self.reset = reset
-        self.host = HOST
+        self.host = listen
         self.connections = 0
         self.cuts = 0
         #: Bytes the server sent to clients through the proxy.
         self.to_client = 0
-        self._listener = socket.create_server((HOST, 0))
+        self._listener = socket.create_server((listen, 0))
         self._listener.settimeout(0.05)
         self.port: int = self._listener.getsockname()[1]
         self._stop = threading.Event()

@@ -351,3 +351,58 @@ def test_a_bad_mailbox_address_is_refused_in_one_line(capsys, address, message):
     code, out, err = cli(capsys, "add", address)
     assert code == 1 and message in err and len(err.strip().splitlines()) == 1
     assert "hunter2" not in out + err
+
+
+def _outside_address() -> str | None:
+    """An address of this machine that is not loopback, if it has one."""
+    import socket
+
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing address
+        address = probe.getsockname()[0]
+    except OSError:
+        return None
+    finally:
+        probe.close()
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def test_imap_without_starttls_is_refused_away_from_this_computer(capsys, monkeypatch, dovecot_plain):
+    outside = _outside_address()
+    if outside is None:
+        pytest.skip("this machine has no address but loopback")
+    dovecot_plain.append(FOLDER, newsletter(1))
+    with CuttingProxy((dovecot_plain.host, dovecot_plain.port), None, listen=outside) as proxy:
+        monkeypatch.setenv("BRIEFING_TUI_IMAP_PASSWORD", dovecot_plain.password)
+        assert cli(capsys, "add", f"imap://{dovecot_plain.user}@{outside}:{proxy.port}/{FOLDER}")[0] == 0
+        code, out, _ = cli(capsys, "refresh", "--plain")
+    assert code == 1 and "offers no STARTTLS" in out
+    assert issues(capsys) == []
+
+
+async def test_the_reader_refreshes_an_imap_folder_and_shows_its_issues(monkeypatch, dovecot):
+    from tests.test_ui_pilot import SIZE, parts
+    from tests.ui_support import new_app, settle
+
+    dovecot.append(FOLDER, newsletter(1))
+    dovecot.append(FOLDER, newsletter(2, "Cloud Notes <hello@cloudnotes.example>"))
+    monkeypatch.setenv("BRIEFING_TUI_IMAP_PASSWORD", dovecot.password)
+    url = f"imaps://{dovecot.user}@{dovecot.host}:{dovecot.tls_port}/{FOLDER}"
+    assert main(["add", url, "--ca-file", str(dovecot.ca_file)]) == 0
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        reader, issues_pane, _sections, _items, _story = parts(app)
+        await pilot.press("r")
+        for _ in range(50):
+            await settle(pilot)
+            if issues_pane.count >= 2:
+                break
+        assert "Refreshed 1 feed, 2 new issues." in app.messages("information")
+        rows = [issues_pane.row(index) for index in range(issues_pane.count)]
+        mail = {row.title: row for row in rows if row.title.startswith("Chip Brief #")}
+        assert set(mail) == {
+            "Chip Brief #1: wafers, memory and a quiet launch",
+            "Chip Brief #2: wafers, memory and a quiet launch",
+        }
