@@ -624,6 +624,8 @@ class Library:
             "  <body>",
         ]
         for subscription in self.subscriptions():
+            if subscription.is_mailbox:
+                continue  # OPML lists feeds; other readers cannot fetch an IMAP folder
             title = subscription.title or subscription.url
             lines.append(
                 f'    <outline type="rss" text={quoteattr(title)} title={quoteattr(title)} xmlUrl={quoteattr(subscription.url)}/>'

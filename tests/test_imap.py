@@ -406,3 +406,11 @@ async def test_the_reader_refreshes_an_imap_folder_and_shows_its_issues(monkeypa
             "Chip Brief #1: wafers, memory and a quiet launch",
             "Chip Brief #2: wafers, memory and a quiet launch",
         }
+
+
+def test_opml_export_lists_feeds_but_not_imap_folders(capsys, monkeypatch, dovecot):
+    subscribe(capsys, dovecot, monkeypatch)
+    assert cli(capsys, "add", "https://feeds.example.org/daily.xml")[0] == 0
+    code, out, _ = cli(capsys, "export", "opml")
+    assert code == 0
+    assert "https://feeds.example.org/daily.xml" in out and "imaps://" not in out
