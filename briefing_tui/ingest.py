@@ -220,7 +220,7 @@ def mail_payloads(path: Path, limit: int = MAX_FILE_BYTES, batch: int = 100) -> 
     A message that cannot be read is reported in ``skipped`` ("message 3: ...") and the others
     still come; a file that is not mail, or an .eml that cannot be read, is the payload's error.
     """
-    from briefing_tui.mail import MailError, mbox_messages
+    from briefing_tui.mail import MailError, file_lines, mbox_messages
     from briefing_tui.parser import ParseError
 
     try:
@@ -236,7 +236,7 @@ def mail_payloads(path: Path, limit: int = MAX_FILE_BYTES, batch: int = 100) -> 
         if kind == "message":
             payload = ParsedPayload(origin="import")
             try:
-                payload.issues.append(mail_issue(handle, limit))
+                payload.issues.append(mail_issue(file_lines(handle), limit))
             except OSError as error:
                 payload.error = error.strerror or str(error)
             except (MailError, ParseError) as error:

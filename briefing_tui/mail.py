@@ -48,6 +48,7 @@ _QUOTED_FROM = re.compile(rb"^>+From ")
 _CID_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?\s*cid:[^>]*>", re.IGNORECASE)
 _CID_PLACEHOLDER = re.compile(r"\[cid:[^\]\n]{0,300}\]", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([\w.:-]{1,40})", re.IGNORECASE)
+_INVISIBLE = re.compile(r"<(script|style|head|title)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.IGNORECASE | re.DOTALL)
 _ANGLE_ID = re.compile(r"<([^<>\s]{1,2000})>")
 _PLAIN_WEB_LINK = re.compile(r"(https?://[^\s<>()\[\]\"']+)")
 
@@ -97,28 +98,41 @@ class Skimmer:
 
     def feed(self, line: bytes) -> None:
         self.lines += 1
-        if self._in_headers:
+        boundary = self._boundary_at(line)
+        if self._in_headers and boundary is None:
             self._header.append(line)
             self._emit(line)
             if not line.strip(b"\r\n") or len(self._header) > 4000:
                 self._end_headers()
             return
-        if line.startswith(b"--") and self._boundaries:
-            marker = line.rstrip(b"\r\n\t ")
-            for depth in range(len(self._boundaries) - 1, -1, -1):
-                boundary = self._boundaries[depth]
-                if marker == boundary:  # the next part of this multipart
-                    del self._boundaries[depth + 1 :]
-                    self._emit(line)
-                    self._in_headers, self._header, self._in_text = True, [], False
-                    return
-                if marker == boundary + b"--":  # this multipart ends; its epilogue is dropped
-                    del self._boundaries[depth:]
-                    self._emit(line)
-                    self._keep = self._in_text = False
-                    return
+        if boundary is not None:
+            if self._in_headers:  # a part with headers and no body: its blank line never came
+                self._emit(b"\n")
+                self._end_headers()
+            depth, closing = boundary
+            self._emit(line)
+            if closing:  # this multipart ends; its epilogue is dropped
+                del self._boundaries[depth:]
+                self._keep = self._in_text = False
+            else:  # the next part of this multipart
+                del self._boundaries[depth + 1 :]
+                self._in_headers, self._header, self._in_text = True, [], False
+            return
         if self._keep:
             self._emit(line)
+
+    def _boundary_at(self, line: bytes) -> tuple[int, bool] | None:
+        """(depth, closing) when ``line`` is a boundary of an open multipart."""
+        if not self._boundaries or not line.startswith(b"--"):
+            return None
+        marker = line.rstrip(b"\r\n\t ")
+        for depth in range(len(self._boundaries) - 1, -1, -1):
+            boundary = self._boundaries[depth]
+            if marker == boundary:
+                return depth, False
+            if marker == boundary + b"--":
+                return depth, True
+        return None
 
     def _emit(self, line: bytes) -> None:
         if self.over_limit:
@@ -172,7 +186,8 @@ def skim(lines: Iterable[bytes], limit: int, partial: bool = False) -> tuple[byt
     return data, cut, skimmer.over_limit
 
 
-def _read_lines(handle: BinaryIO) -> Iterator[bytes]:
+def file_lines(handle: BinaryIO) -> Iterator[bytes]:
+    """The lines of a binary file, a line longer than 64 KiB in pieces (a one-line attachment)."""
     while True:
         line = handle.readline(_LINE_PIECE)
         if not line:
@@ -204,12 +219,24 @@ def _from_8bit(text: str) -> str:
         return raw.decode("cp1252", "replace")
 
 
+def _raw_header(message: Message, name: str) -> str | None:
+    """A header's value as it came (raw 8-bit bytes kept as surrogates); None if absent.
+
+    ``Message.get`` would turn 8-bit bytes into replacement characters before we could decode them.
+    """
+    wanted = name.lower()
+    for key, value in message.raw_items():
+        if key.lower() == wanted:
+            return value if isinstance(value, str) else str(value)
+    return None
+
+
 def _header(message: Message, name: str) -> str | None:
     """A header's text, with RFC 2047 encoded words and raw 8-bit bytes decoded; None if absent."""
-    value = message.get(name)
+    value = _raw_header(message, name)
     if value is None:
         return None
-    return _decode_words(str(value))
+    return _decode_words(value)
 
 
 def _decode_words(value: str) -> str:
@@ -255,41 +282,60 @@ def _part_text(part: Message) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _visible(html: str) -> bool:
+    """The HTML shows some text (not only images, styles and empty tags)."""
+    return bool(_INVISIBLE.sub(" ", html).replace("&nbsp;", " ").strip())
+
+
 def _body(message: Message) -> tuple[str, str] | None:
-    """(text, content type) of the message: its first HTML part, else its plain text parts."""
+    """(text, content type) of the message: its first HTML part with visible text, else its
+    plain text parts."""
     plain: list[str] = []
     for part in message.walk():
         if part.is_multipart() or part.get_content_disposition() == "attachment":
             continue
         content_type = part.get_content_type()
         if content_type == "text/html":
-            return _CID_IMAGE.sub("", _part_text(part)), "text/html"
-        if content_type == "text/plain":
+            html = _CID_IMAGE.sub("", _part_text(part))
+            if _visible(html):
+                return html, "text/html"
+        elif content_type == "text/plain":
             plain.append(_CID_PLACEHOLDER.sub("", _part_text(part)))
     text = "\n\n".join(piece for piece in plain if piece.strip())
     return (text, "text/plain") if text else None
 
 
-def _web_link(text: str, content_type: str) -> str | None:
-    """The message's "View in browser" link, or its canonical address, when it has one."""
+def _issue_link(message: Message, text: str, content_type: str) -> str | None:
+    """Where the issue lives on the web: its "View in browser" link, else the List-Post web
+    address, else the page's canonical address."""
+    if content_type != "text/html":
+        return _plain_web_link(text) or _list_post(message)
+    from selectolax.lexbor import LexborHTMLParser
+
     from briefing_tui.parser.metadata import WEB_VERSION_LINK
 
-    if content_type == "text/html":
-        from selectolax.lexbor import LexborHTMLParser
-
-        tree = LexborHTMLParser(text)
-        for anchor in tree.css("a[href]"):
-            label = " ".join(anchor.text(deep=True).split())
-            if label and len(label) < 120 and WEB_VERSION_LINK.match(label):
-                url = _web_url(anchor.attributes.get("href"))
-                if url:
-                    return url
-        for selector, attribute in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
-            node = tree.css_first(selector)
-            url = _web_url(node.attributes.get(attribute) if node else None)
+    tree = LexborHTMLParser(text)
+    for anchor in tree.css("a[href]"):
+        label = " ".join(anchor.text(deep=True).split())
+        if label and len(label) < 120 and WEB_VERSION_LINK.match(label):
+            url = _web_url(anchor.attributes.get("href"))
             if url:
                 return url
-        return None
+    listed = _list_post(message)
+    if listed:
+        return listed
+    for selector, attribute in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
+        node = tree.css_first(selector)
+        url = _web_url(node.attributes.get(attribute) if node else None)
+        if url:
+            return url
+    return None
+
+
+def _plain_web_link(text: str) -> str | None:
+    """The "View in browser: https://..." line of a plain-text message."""
+    from briefing_tui.parser.metadata import WEB_VERSION_LINK
+
     for line in text.split("\n", 400)[:400]:
         stripped = line.strip(" \t*_-[(<")
         if WEB_VERSION_LINK.match(stripped):
@@ -333,12 +379,12 @@ def _identity(message: Message, body: str) -> str:
 
 def _sender(message: Message) -> tuple[str | None, str | None]:
     """(display name or list name or address, address) of the message's sender."""
-    name, address = parseaddr(_from_8bit(str(message.get("From") or "")))
+    name, address = parseaddr(_from_8bit(_raw_header(message, "From") or ""))
     name = clean_text(_decode_words(name)).strip("\"' ") if name else ""
     address = clean_text(address) or None
-    if not name:
-        list_name, list_id = parseaddr(_header(message, "List-Id") or "")
-        name = clean_text(list_name).strip("\"' ") or clean_text(list_id)
+    if not name:  # the list's own name ("Chip Brief <chips.list.example>"), not its bare id
+        list_name, _list_id = parseaddr(_header(message, "List-Id") or "")
+        name = clean_text(list_name).strip("\"' ")
     return cap_label(name or address) or None, address
 
 
@@ -381,7 +427,7 @@ def read_message(data: bytes | Iterable[bytes], limit: int, partial: bool = Fals
         source=source,
         date=date,
         published=published,
-        url=_web_link(text, content_type) or _list_post(message),
+        url=_issue_link(message, text, content_type),
         text=text,
         content_type=content_type,
         sender=sender,
@@ -453,22 +499,25 @@ def looks_like_mbox(head: bytes) -> bool:
 
 def mail_kind(path: Path, head: bytes | None = None) -> str | None:
     """"maildir", "mbox" or "message" when ``path`` holds mail, else None."""
+    from briefing_tui.feeds import FEED_SUFFIXES
+    from briefing_tui.ingest import NEWSLETTER_SUFFIXES, OPML_SUFFIXES
+
     if path.is_dir():
         return "maildir" if is_maildir(path) else None
     suffix = path.suffix.lower()
-    if suffix in MESSAGE_SUFFIXES:
-        return "message"
+    in_maildir = path.parent.name in ("cur", "new") and is_maildir(path.parent.parent)
+    if not in_maildir and suffix in NEWSLETTER_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES:
+        # a newsletter that opens with "From:" and "Subject:" lines is still a newsletter file
+        return None
     if suffix in MBOX_SUFFIXES:
         return "mbox"
-    if path.parent.name in ("cur", "new") and is_maildir(path.parent.parent):
-        return "message"
     if head is None:
         head = _head(path)
-        if head is None:
-            return None
-    if looks_like_mbox(head):
-        return "mbox"
-    if looks_like_message(head):
+    if head is not None and looks_like_mbox(head):
+        return "mbox"  # also an mbox saved as .eml
+    if suffix in MESSAGE_SUFFIXES or in_maildir:
+        return "message"
+    if head is not None and looks_like_message(head):
         return "message"
     return None
 
@@ -499,7 +548,7 @@ def mbox_messages(handle: BinaryIO) -> Iterator[tuple[int, Iterator[bytes] | Non
     that carries the envelope's date); ">From " lines in a body lose one ">" (mboxrd).
     Lines a caller leaves unread are skipped when the next message is asked for.
     """
-    lines = _read_lines(handle)
+    lines = file_lines(handle)
     first = next(lines, None)
     if first is None:
         return

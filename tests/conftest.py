@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+#: The real Dovecot server fixtures (``dovecot``, ``dovecot_plain``) for the IMAP tests.
+pytest_plugins = ["tests.mailserver"]
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
 CORPORA = SHARED / "corpora"

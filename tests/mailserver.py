@@ -6,9 +6,7 @@ ports: ``port`` speaks plain IMAP, offers STARTTLS and accepts LOGIN without TLS
 speaks implicit TLS (IMAPS). The certificate is signed by a throw-away CA whose certificate is
 ``ca_file``. ``dovecot_plain`` is the same server with ``ssl = no``: no STARTTLS, no IMAPS port.
 
-Test modules import the fixtures they use::
-
-    from tests.mailserver import CuttingProxy, dovecot, dovecot_plain  # noqa: F401
+conftest.py registers this module as a plugin, so tests name the fixtures as arguments.
 
 When run as root, mail processes run as ``nobody`` chrooted into the mail directory (Dovecot
 refuses mail access as root); otherwise every process runs as the current user.

@@ -17,7 +17,7 @@ import pytest
 
 from briefing_tui.cli import main
 from briefing_tui.paths import Locations
-from tests.mailserver import CuttingProxy, dovecot, dovecot_plain  # noqa: F401
+from tests.mailserver import CuttingProxy
 
 FOLDER = "Newsletters"
 DAY = datetime(2026, 11, 20, 7, 0, tzinfo=timezone.utc)

@@ -7,6 +7,8 @@ Every message here is built with the standard library's ``email`` package and wr
 from __future__ import annotations
 
 import base64
+import email
+import email.policy
 import hashlib
 import json
 import mailbox
@@ -176,6 +178,45 @@ def delivered(message: EmailMessage) -> bytes:
     ) + bytes(message)
 
 
+def three_senders() -> list[EmailMessage]:
+    """Signal Weekly, and one issue each from three other senders: named, a list, a bare address."""
+    ledger = newsletter(
+        "Café Ledger: the week in payments",
+        sender=Address("Café Ledger", "letters", "ledger.example.com"),
+        message_id="<cl-301@ledger.example.com>",
+        html=html_body("Café Ledger · Issue 301", STORIES[:2]),
+    )
+    chips = newsletter(
+        "Chip Letter #88",
+        sender="editor@chipletter.example.com",
+        message_id="<cl-88@chipletter.example.com>",
+        text=text_body("Chip Letter · Issue 88", STORIES[1:]),
+        List_Id="Chip Letter <chipletter.list.example.com>",
+    )
+    bare = newsletter(
+        "Weekend reading",
+        sender="digest@plainlist.example.net",
+        message_id="<wr-7@plainlist.example.net>",
+        html=html_body("Weekend reading", STORIES[2:]),
+    )
+    return [newsletter(), ledger, chips, bare]
+
+
+def numbered_issues(count: int) -> list[EmailMessage]:
+    """``count`` weekly issues, from three senders in turn."""
+    senders = [SIGNAL, Address("Café Ledger", "letters", "ledger.example.com"), "digest@plainlist.example.net"]
+    return [
+        newsletter(
+            f"Issue {number}: the week in chips",
+            sender=senders[number % 3],
+            message_id=f"<issue-{number}@letters.example.com>",
+            date=DAY - timedelta(days=7 * number),
+            html=html_body(f"Issue {number}", STORIES[: 1 + number % 3]),
+        )
+        for number in range(count)
+    ]
+
+
 # -- running the program -------------------------------------------------------------------------
 
 
@@ -257,6 +298,7 @@ def test_the_date_is_the_day_the_date_header_names(tmp_path, capsys):
 
 
 def test_an_html_only_message_is_read_from_its_html(tmp_path, capsys):
+    """No plain-text part: the HTML gives the stories, rel=canonical the link."""
     message = newsletter(html=html_body(web=None, canonical="https://signal.example.com/p/42"))
     issue = parsed(capsys, write_eml(tmp_path / "html.eml", message))
     assert [story["title"] for story in issue["stories"]] == STORY_TITLES
@@ -264,12 +306,24 @@ def test_an_html_only_message_is_read_from_its_html(tmp_path, capsys):
 
 
 def test_a_text_only_message_is_read_from_its_plain_text(tmp_path, capsys):
+    """No HTML part: the plain text gives the stories, List-Post the link."""
     message = newsletter(text=text_body(), List_Post="<https://signal.example.com/archive/42>")
     issue = parsed(capsys, write_eml(tmp_path / "text.eml", message))
     assert issue["title"] == "Résumé: fabs, weights and folded sheets"
     assert [story["title"].lower() for story in issue["stories"]] == [title.lower() for title in STORY_TITLES]
     assert [story["bottom_line"] for story in issue["stories"]] == [bottom for _t, _l, bottom in STORIES]
     assert issue["url"] == "https://signal.example.com/archive/42"
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["", "<html><body></body></html>\n", '<html><body><img src="cid:flyer@signal.example.com"></body></html>\n'],
+    ids=["empty", "no-text", "image-only"],
+)
+def test_an_html_part_without_text_falls_back_to_the_plain_text(tmp_path, capsys, html):
+    """An HTML alternative with nothing to read: the plain-text alternative is the issue."""
+    issue = parsed(capsys, write_eml(tmp_path / "alternative.eml", newsletter(text=text_body(), html=html)))
+    assert [story["title"].lower() for story in issue["stories"]] == [title.lower() for title in STORY_TITLES]
 
 
 def test_the_list_post_link_comes_before_the_canonical_link(tmp_path, capsys):
@@ -283,6 +337,7 @@ def test_the_list_post_link_comes_before_the_canonical_link(tmp_path, capsys):
 
 
 def test_a_mailto_list_post_is_not_the_issue_link(tmp_path, capsys):
+    """Only a web address in List-Post links the issue."""
     message = newsletter(text=text_body(), List_Post="<mailto:signal@lists.example.com>")
     issue = parsed(capsys, write_eml(tmp_path / "mailto.eml", message))
     assert issue["url"] is None
@@ -290,6 +345,7 @@ def test_a_mailto_list_post_is_not_the_issue_link(tmp_path, capsys):
 
 @pytest.mark.parametrize("encoding", ["quoted-printable", "base64"])
 def test_encoded_bodies_are_decoded(tmp_path, capsys, encoding):
+    """A quoted-printable or base64 HTML body reads as its text."""
     message = EmailMessage()
     message["Subject"] = "Signal Weekly: Résumé of the chip week"
     message["From"] = SIGNAL
@@ -306,6 +362,7 @@ def test_encoded_bodies_are_decoded(tmp_path, capsys, encoding):
 
 @pytest.mark.parametrize("subtype", ["plain", "html"])
 def test_an_iso_8859_1_body_is_read_in_its_declared_charset(tmp_path, capsys, subtype):
+    """Accents in an ISO-8859-1 body come out as written."""
     body = (
         text_body(stories=FRENCH_STORIES)
         if subtype == "plain"
@@ -332,6 +389,7 @@ def test_an_iso_8859_1_body_is_read_in_its_declared_charset(tmp_path, capsys, su
     ids=["utf-8-q", "utf-8-b", "latin-1-q", "latin-1-b"],
 )
 def test_rfc_2047_subjects_and_sender_names_are_decoded(tmp_path, capsys, charset, encoding):
+    """Encoded words (Q and B, UTF-8 and ISO-8859-1) in Subject and From read as text."""
     def encoded(text: str) -> str:
         data = text.encode(charset)
         if encoding == "b":
@@ -353,16 +411,31 @@ def test_rfc_2047_subjects_and_sender_names_are_decoded(tmp_path, capsys, charse
     assert (row["title"], row["source"]) == ("Résumé: the chip week in Zürich", "Café Ledger")
 
 
+@pytest.mark.parametrize("charset", ["utf-8", "cp1252"])
+def test_raw_8_bit_subjects_and_sender_names_are_decoded(tmp_path, capsys, charset):
+    """Headers written in raw UTF-8 (RFC 6532) or raw Latin-1 by a careless mailer read as text."""
+    raw = (
+        bytes(newsletter("placeholder", sender="letters@ledger.example.com"))
+        .replace(b"Subject: placeholder\n", "Subject: Résumé: the chip week in Zürich\n".encode(charset))
+        .replace(b"From: letters@", "From: Café Ledger <letters@".encode(charset))
+        .replace(b"@ledger.example.com\n", b"@ledger.example.com>\n")
+    )
+    assert "Café Ledger".encode(charset) in raw and "Résumé".encode(charset) in raw
+    issue = parsed(capsys, write_eml(tmp_path / "raw-8bit.eml", raw))
+    assert (issue["title"], issue["source"]) == ("Résumé: the chip week in Zürich", "Café Ledger")
+
+
 @pytest.mark.parametrize(
     "sender, list_id, source",
     [
-        (Address("Signal Weekly", "news", "signal.example.com"), "Chips List <chips.list.example.com>", "Signal Weekly"),
+        (SIGNAL, "Chips List <chips.list.example.com>", "Signal Weekly"),
         ("news@signal.example.com", "Chip Letter <chipletter.list.example.com>", "Chip Letter"),
         ("news@signal.example.com", None, "news@signal.example.com"),
     ],
     ids=["display-name", "list-id-name", "address"],
 )
 def test_the_source_is_the_sender_name_else_the_list_name_else_the_address(tmp_path, capsys, sender, list_id, source):
+    """The source is the sender's name, else the List-Id name, else the address."""
     extra = {"List_Id": list_id} if list_id else {}
     issue = parsed(capsys, write_eml(tmp_path / "source.eml", newsletter(sender=sender, **extra)))
     assert issue["source"] == source
@@ -371,6 +444,7 @@ def test_the_source_is_the_sender_name_else_the_list_name_else_the_address(tmp_p
 # -- attachments and inline images ------------------------------------------------------------
 
 PDF = b"%PDF-1.7\n" + b"".join(b"%% q2 earnings table row %05d\n" % row for row in range(400)) + b"%%EOF\n"
+PDF_BASE64 = base64.b64encode(PDF)[:60]
 LOGO = b"\x89PNG\r\n\x1a\n" + hashlib.sha256(b"signal logo").digest() * 64
 
 
@@ -387,8 +461,7 @@ def test_attachments_and_inline_images_never_reach_the_issue(tmp_path, capsys):
     text = text_body(footer="[cid:logo.2026@signal.example.com]\n")
     message = with_attachments(newsletter(html=html_body(logo="logo.2026@signal.example.com"), text=text))
     raw = bytes(message)
-    pdf_base64 = base64.b64encode(PDF).decode()[:60].encode()
-    assert b"q2-earnings-summary.pdf" in raw and pdf_base64 in raw and raw.count(b"cid:") >= 2
+    assert b"q2-earnings-summary.pdf" in raw and PDF_BASE64 in raw and raw.count(b"cid:") >= 2
     path = write_eml(tmp_path / "mixed.eml", raw)
     shown = ok(capsys, "parse", path)
     issue = parsed(capsys, path)
@@ -399,22 +472,41 @@ def test_attachments_and_inline_images_never_reach_the_issue(tmp_path, capsys):
     for seen in (shown.encode(), json.dumps(issue).encode(), exported.encode(), everything):
         assert b"q2-earnings-summary" not in seen
         assert b"signal-logo" not in seen
-        assert pdf_base64[:40] not in seen
+        assert PDF_BASE64[:40] not in seen
         assert b"cid:" not in seen.lower()
     assert b"Arizona Fab Ships a Month Early" in everything
 
 
 def test_a_cid_placeholder_in_a_text_only_message_is_not_shown(tmp_path, capsys):
+    """Outlook's "[cid:...]" image placeholders in plain text are left out."""
     text = "[cid:image001.png@01DAB2C3.4D5E6F70]\n" + text_body()
     issue = parsed(capsys, write_eml(tmp_path / "outlook.eml", newsletter(text=text)))
     assert "cid:" not in json.dumps(issue).lower()
     assert [story["title"].lower() for story in issue["stories"]] == [title.lower() for title in STORY_TITLES]
 
 
+def test_cid_references_of_every_kind_stay_out_of_what_is_shown(tmp_path, capsys):
+    """Background images, VML, srcset and links to cid: parts show nothing; the link text stays."""
+    html = html_body().replace(
+        "<h2>Shortlist</h2>",
+        '<table background="cid:bg@signal"><tr><td style="background-image:url(\'cid:bg2@signal\')">'
+        '<img alt="Chart: GPU prices" src="cid:chart@signal"><IMG SRC = cid:dot@signal></td></tr></table>\n'
+        '<p>See <a href="cid:table@signal">the full price table</a> in the attachment.</p>\n'
+        '<!--[if mso]><v:image src="cid:vml@signal" /><![endif]-->\n<h2>Shortlist</h2>',
+    )
+    path = write_eml(tmp_path / "cid.eml", newsletter(html=html))
+    shown = ok(capsys, "parse", path) + json.dumps(parsed(capsys, path))
+    imported(capsys, path)
+    shown += ok(capsys, "export", "json") + ok(capsys, "export", "markdown")
+    assert "cid:" not in shown.lower()
+    assert "the full price table" in shown
+
+
 # -- identity ------------------------------------------------------------------------------------
 
 
 def test_the_same_message_from_eml_mbox_and_maildir_is_one_issue_and_keeps_its_read_marks(tmp_path, capsys):
+    """Message-ID names the issue: every copy is the same issue, unchanged, and its read story stays read."""
     message = newsletter()
     eml = write_eml(tmp_path / "signal.eml", message)
     assert imported(capsys, eml) == "imported: 1 new, 0 updated, 0 unchanged"
@@ -445,6 +537,7 @@ def test_the_same_message_from_eml_mbox_and_maildir_is_one_issue_and_keeps_its_r
 
 
 def test_marks_made_through_the_library_survive_a_reimport_from_maildir(tmp_path):
+    """Marks made in the Library stay when the delivered copy is imported from a Maildir."""
     message = newsletter()
     library = open_library()
     try:
@@ -476,6 +569,7 @@ def test_a_message_without_message_id_is_one_issue_from_every_copy(tmp_path, cap
 
 
 def test_a_text_only_message_without_message_id_is_one_issue_from_eml_and_mbox(tmp_path, capsys):
+    """A plain-text message, where the mbox adds a blank line after the body."""
     message = newsletter(message_id=None, text=text_body())
     assert imported(capsys, write_eml(tmp_path / "plain.eml", message)) == "imported: 1 new, 0 updated, 0 unchanged"
     mbox = write_mbox(tmp_path / "plain.mbox", message)
@@ -483,7 +577,23 @@ def test_a_text_only_message_without_message_id_is_one_issue_from_eml_and_mbox(t
     assert len(listed(capsys)) == 1
 
 
+def test_crlf_and_lf_copies_of_a_message_are_one_issue(tmp_path, capsys):
+    """A message saved with CRLF line ends and its LF copy in an mbox: the same issue, unchanged."""
+    messages = three_senders()
+    eml = tmp_path / "saved.eml"
+    eml.write_bytes(messages[0].as_bytes(policy=email.policy.SMTP))
+    assert b"\r\n" in eml.read_bytes()
+    assert imported(capsys, eml) == "imported: 1 new, 0 updated, 0 unchanged"
+    mbox = write_mbox(tmp_path / "letters.mbox", *messages)
+    assert imported(capsys, mbox) == "imported: 3 new, 0 updated, 1 unchanged"
+    crlf = tmp_path / "crlf.mbox"
+    crlf.write_bytes(mbox.read_bytes().replace(b"\n", b"\r\n"))
+    assert imported(capsys, crlf) == "imported: 0 new, 0 updated, 4 unchanged"
+    assert len(listed(capsys)) == 4
+
+
 def test_two_issues_of_one_newsletter_are_two_issues(tmp_path, capsys):
+    """Two Message-IDs from one sender: two issues, newest first."""
     first = newsletter()
     second = newsletter(
         "Signal Weekly: the memory wall",
@@ -502,30 +612,8 @@ def test_two_issues_of_one_newsletter_are_two_issues(tmp_path, capsys):
 # -- sources -------------------------------------------------------------------------------------
 
 
-def three_senders() -> list[EmailMessage]:
-    ledger = newsletter(
-        "Café Ledger: the week in payments",
-        sender=Address("Café Ledger", "letters", "ledger.example.com"),
-        message_id="<cl-301@ledger.example.com>",
-        html=html_body("Café Ledger · Issue 301", STORIES[:2]),
-    )
-    chips = newsletter(
-        "Chip Letter #88",
-        sender="editor@chipletter.example.com",
-        message_id="<cl-88@chipletter.example.com>",
-        text=text_body("Chip Letter · Issue 88", STORIES[1:]),
-        List_Id="Chip Letter <chipletter.list.example.com>",
-    )
-    bare = newsletter(
-        "Weekend reading",
-        sender="digest@plainlist.example.net",
-        message_id="<wr-7@plainlist.example.net>",
-        html=html_body("Weekend reading", STORIES[2:]),
-    )
-    return [newsletter(), ledger, chips, bare]
-
-
 def test_a_maildir_with_several_senders_gives_one_source_each(tmp_path, capsys):
+    """Each sender is a source, and --source picks its issues."""
     maildir = write_maildir(tmp_path / "Maildir", *three_senders())
     assert imported(capsys, maildir) == "imported: 4 new, 0 updated, 0 unchanged"
     rows = listed(capsys)
@@ -545,10 +633,33 @@ def test_a_maildir_with_several_senders_gives_one_source_each(tmp_path, capsys):
         library.close()
 
 
+# -- many messages -----------------------------------------------------------------------------
+
+
+def test_a_large_maildir_is_imported_whole(tmp_path, capsys):
+    """Enough messages to be parsed by the pool of worker processes."""
+    maildir = write_maildir(tmp_path / "Maildir", *numbered_issues(70))
+    assert imported(capsys, maildir) == "imported: 70 new, 0 updated, 0 unchanged"
+    rows = listed(capsys)
+    assert len(rows) == 70
+    assert sorted({row["source"] for row in rows}) == ["Café Ledger", "Signal Weekly", "digest@plainlist.example.net"]
+    assert len(listed(capsys, "--source", "Café Ledger")) == 23
+    assert sum(row["stories"] for row in rows) == sum(1 + number % 3 for number in range(70))
+
+
+def test_a_large_mbox_is_imported_whole(tmp_path, capsys):
+    """An mbox is stored a batch at a time: every batch arrives."""
+    mbox = write_mbox(tmp_path / "archive.mbox", *numbered_issues(230))
+    assert imported(capsys, mbox) == "imported: 230 new, 0 updated, 0 unchanged"
+    assert len(listed(capsys)) == 230
+    assert imported(capsys, mbox) == "imported: 0 new, 0 updated, 230 unchanged"
+
+
 # -- parse: one message, an mbox, a Maildir ------------------------------------------------------
 
 
 def test_parse_prints_every_message_of_an_mbox(tmp_path, capsys):
+    """parse on an mbox prints each message as an issue."""
     mbox = write_mbox(tmp_path / "letters.mbox", *three_senders())
     out = ok(capsys, "parse", mbox)
     for title in ("Résumé: fabs, weights and folded sheets", "Café Ledger: the week in payments", "Chip Letter #88"):
@@ -558,6 +669,7 @@ def test_parse_prints_every_message_of_an_mbox(tmp_path, capsys):
 
 
 def test_parse_json_gives_a_list_for_an_mbox_and_a_maildir_and_an_object_for_an_eml(tmp_path, capsys):
+    """parse --json: an mbox or a Maildir is a list, an .eml an object."""
     messages = three_senders()
     mbox = parsed(capsys, write_mbox(tmp_path / "letters.mbox", *messages))
     maildir = parsed(capsys, write_maildir(tmp_path / "Maildir", *messages))
@@ -568,6 +680,7 @@ def test_parse_json_gives_a_list_for_an_mbox_and_a_maildir_and_an_object_for_an_
 
 
 def test_parse_json_of_a_one_message_mbox_or_maildir_is_still_a_list(tmp_path, capsys):
+    """A list however many messages the mbox or Maildir holds."""
     assert len(parsed(capsys, write_mbox(tmp_path / "one.mbox", newsletter()))) == 1
     assert len(parsed(capsys, write_maildir(tmp_path / "Maildir", newsletter()))) == 1
 
@@ -576,6 +689,7 @@ def test_parse_json_of_a_one_message_mbox_or_maildir_is_still_a_list(tmp_path, c
 
 
 def test_a_truncated_message_in_a_maildir_is_skipped_and_the_others_imported(tmp_path, capsys):
+    """A message cut inside its HTML: one skipped line, the others imported, exit 0."""
     good = three_senders()[:2]
     whole = bytes(newsletter("Cut short", message_id="<cut@signal.example.com>"))
     cut = whole[: whole.index(b"Open Weights Get a License")]
@@ -596,6 +710,7 @@ def test_a_truncated_message_in_a_maildir_is_skipped_and_the_others_imported(tmp
 
 
 def test_a_truncated_eml_fails_with_one_line(tmp_path, capsys):
+    """A single .eml cut inside its text fails alone: exit 1, one line."""
     whole = bytes(newsletter())
     path = write_eml(tmp_path / "cut.eml", whole[: whole.index(b"Open Weights Get a License")])
     for command in ("parse", "import"):
@@ -606,13 +721,15 @@ def test_a_truncated_eml_fails_with_one_line(tmp_path, capsys):
 
 
 def test_a_message_cut_inside_its_attachment_keeps_its_text(tmp_path, capsys):
+    """What is missing is only the attachment: the newsletter is read."""
     whole = bytes(with_attachments(newsletter()))
-    path = write_eml(tmp_path / "cut-attachment.eml", whole[: whole.rindex(base64.b64encode(PDF[:600])[:40])])
+    path = write_eml(tmp_path / "cut-attachment.eml", whole[: whole.index(PDF_BASE64) + 500])
     issue = parsed(capsys, path)
     assert [story["title"] for story in issue["stories"]] == STORY_TITLES
 
 
 def test_a_message_with_no_body_is_skipped_in_an_mbox(tmp_path, capsys):
+    """A headers-only message in an mbox: one skipped line naming it, the others imported."""
     empty = EmailMessage()
     empty["Subject"] = "Nothing to see"
     empty["From"] = SIGNAL
@@ -627,6 +744,7 @@ def test_a_message_with_no_body_is_skipped_in_an_mbox(tmp_path, capsys):
 
 
 def test_an_eml_with_no_body_fails_with_one_line(tmp_path, capsys):
+    """A headers-only .eml: exit 1, one line, nothing stored."""
     empty = EmailMessage()
     empty["Subject"] = "Nothing to see"
     empty["From"] = SIGNAL
@@ -640,6 +758,7 @@ def test_an_eml_with_no_body_fails_with_one_line(tmp_path, capsys):
 
 
 def test_text_before_the_first_message_of_an_mbox_is_reported_and_the_messages_imported(tmp_path, capsys):
+    """Garbage above the first "From " line: one skipped line, every message imported."""
     body = write_mbox(tmp_path / "tmp.mbox", *three_senders()[:2]).read_bytes()
     path = tmp_path / "letters.mbox"
     path.write_bytes(b"=== exported by MailTool 3.1, do not edit ===\n\x00\x01 garbage\n" + body)
@@ -654,6 +773,7 @@ def test_text_before_the_first_message_of_an_mbox_is_reported_and_the_messages_i
 
 
 def test_an_mbox_that_starts_without_a_from_line_loses_no_message(tmp_path, capsys):
+    """An mbox whose first "From " line is missing: its first message is still read."""
     body = write_mbox(tmp_path / "tmp.mbox", *three_senders()[:3]).read_bytes()
     assert body.startswith(b"From ")
     path = tmp_path / "letters.mbox"
@@ -674,14 +794,45 @@ def test_a_body_line_starting_with_from_survives_the_mbox(tmp_path, capsys):
     assert ok(capsys, "search", '"first issue covered"', "--json").count('"issue_id"') == 1
 
 
+def test_an_mbox_without_a_suffix_is_recognised(tmp_path, capsys):
+    """A mail client's "Inbox" file: no suffix, "From " lines between the messages."""
+    inbox = write_mbox(tmp_path / "Inbox", *three_senders())
+    assert len(parsed(capsys, inbox)) == 4
+    assert imported(capsys, inbox) == "imported: 4 new, 0 updated, 0 unchanged"
+
+
+def test_an_empty_mbox_fails_with_one_line(tmp_path, capsys):
+    """An empty .mbox: exit 1, one line."""
+    path = tmp_path / "empty.mbox"
+    path.write_bytes(b"")
+    code, out, err = cli(capsys, "import", path)
+    assert code == 1 and "1 failed" in out
+    [line] = error_lines(err)
+    assert "empty.mbox" in line and "no messages" in line
+
+
+def test_the_folders_of_a_maildir_tree_are_imported(tmp_path, capsys):
+    """A Dovecot Maildir++ tree: the inbox at the root, folders in dot-directories under it."""
+    signal, ledger, chips, bare = three_senders()
+    root = write_maildir(tmp_path / "Maildir", signal)
+    write_maildir(root / ".Newsletters", ledger, chips, seen=True)
+    write_maildir(root / ".Newsletters.Archive", bare)
+    (root / ".Newsletters" / "maildirfolder").write_bytes(b"")
+    (root / ".Newsletters" / "dovecot-uidlist").write_text("3 V1715500000 N3\n")
+    assert imported(capsys, root) == "imported: 4 new, 0 updated, 0 unchanged"
+    assert len(listed(capsys)) == 4
+
+
 def test_stray_files_in_a_maildir(tmp_path, capsys):
-    """Server files at the root are not looked at; a stray file in cur/ is one skipped entry."""
+    """Server files at the root, hidden files and tmp/ are not looked at; a stray file in cur/ is one skipped entry."""
     maildir = write_maildir(tmp_path / "Maildir", *three_senders()[:2])
     (maildir / "dovecot-uidlist").write_text("3 V1715500000 N3 G0c2d1e\n1 :1715500000.M1P1.host\n")
     (maildir / "dovecot.index").write_bytes(b"\x07\x02\x00\x00" + bytes(range(256)) * 8)
     (maildir / "dovecot.index.log").write_bytes(bytes(range(256)) * 4)
     (maildir / "subscriptions").write_text("Newsletters\n")
     (maildir / "cur" / "notes.txt").write_text("remember to sort the newsletters into folders\nand the receipts\n")
+    (maildir / "cur" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1" + bytes(64))
+    (maildir / "tmp" / "1715500000.M9P9.host").write_bytes(bytes(newsletter("Still arriving"))[:300])
     code, out, err = cli(capsys, "import", maildir)
     assert code == 0
     assert out.strip() == "imported: 2 new, 0 updated, 0 unchanged"
@@ -702,6 +853,7 @@ def test_stray_files_in_a_maildir(tmp_path, capsys):
     ids=["text", "binary", "empty", "html"],
 )
 def test_an_eml_that_is_not_a_message_fails_with_one_line(tmp_path, capsys, content):
+    """An .eml that is not a message: exit 1, one line, no traceback."""
     path = write_eml(tmp_path / "not-mail.eml", content)
     for command in ("parse", "import"):
         code, _out, err = cli(capsys, command, path)
@@ -711,7 +863,53 @@ def test_an_eml_that_is_not_a_message_fails_with_one_line(tmp_path, capsys, cont
     assert listed(capsys) == []
 
 
+def test_an_empty_part_without_a_blank_line_does_not_hide_the_next_part(tmp_path, capsys):
+    """An empty attachment written as headers only, straight into the next boundary."""
+    raw = (
+        b"From: Signal Weekly <news@signal.example.com>\n"
+        b"Subject: Empty part first\n"
+        b"Date: Tue, 12 May 2026 07:30:00 +0000\n"
+        b"Message-ID: <empty-part@signal.example.com>\n"
+        b"MIME-Version: 1.0\n"
+        b'Content-Type: multipart/mixed; boundary="letter"\n'
+        b"\n"
+        b"--letter\n"
+        b'Content-Type: application/octet-stream; name="empty.bin"\n'
+        b'Content-Disposition: attachment; filename="empty.bin"\n'
+        b"--letter\n"
+        b"Content-Type: text/html; charset=utf-8\n"
+        b"\n" + html_body().encode() + b"--letter--\n"
+    )
+    assert email.message_from_bytes(raw, policy=email.policy.default).get_body(("html",)) is not None
+    issue = parsed(capsys, write_eml(tmp_path / "empty-part.eml", raw))
+    assert [story["title"] for story in issue["stories"]] == STORY_TITLES
+
+
+SAVED_TEXT = """From: Jack Clark from Import AI <jack@importai.example>
+Date: March 3, 2026
+Subject: Robots learn to fold laundry
+
+ROBOTS FOLD LAUNDRY AT 90% SUCCESS
+
+A home robot startup in Oslo claims a 90% success rate on towels and shirts.
+
+Bottom line: Household chores are where robotics demos usually fall apart.
+"""
+
+
+@pytest.mark.parametrize("name", ["saved.txt", "saved.md"])
+def test_a_newsletter_file_with_mail_header_lines_is_still_a_newsletter_file(tmp_path, capsys, name):
+    """As documented for text files: the header lines give the title, the publication and the date."""
+    path = tmp_path / name
+    path.write_text(SAVED_TEXT, encoding="utf-8")
+    issue = parsed(capsys, path)
+    assert (issue["title"], issue["source"], issue["date"]) == (
+        "Robots learn to fold laundry", "Import AI", "2026-03-03"
+    )
+
+
 def test_a_bad_eml_among_good_files_fails_alone(tmp_path, capsys):
+    """One bad file among good ones: reported, the rest imported, exit 1."""
     good = write_eml(tmp_path / "good.eml", newsletter())
     bad = write_eml(tmp_path / "bad.eml", b"just some words\n")
     code, out, err = cli(capsys, "import", bad, good)
@@ -725,27 +923,33 @@ def test_a_bad_eml_among_good_files_fails_alone(tmp_path, capsys):
 # -- a 50 MB attachment ----------------------------------------------------------------------
 
 ATTACHMENT_BYTES = 50 * 1024 * 1024
-#: Highest traced memory allowed while importing the message with the 50 MB attachment.
+#: Highest traced memory allowed while importing the message with the 50 MB attachment
+#: (about 1.3 MB is used: the attachment streams past a line at a time).
 MEMORY_BOUND = 8 * 1024 * 1024
+#: What the attachment is made of, repeated: 6 KiB of bytes, 8 KiB of base64.
+ATTACHMENT_CHUNK = hashlib.sha512(b"weights").digest() * 96
 
 
-def write_big_message(handle, *, line_length: int = 76) -> None:
-    """A newsletter with a 50 MB base64 attachment, streamed to ``handle`` a block at a time."""
+def write_big_message(handle, *, line_length: int | None = 76) -> None:
+    """A newsletter with a 50 MB base64 attachment, streamed to ``handle`` a block at a time.
+
+    ``line_length`` None writes the base64 as one line, as some mailers do.
+    """
     placeholder = b"PLACEHOLDER-ATTACHMENT"
     message = newsletter("Signal Weekly: the big data issue", message_id="<big-50mb@signal.example.com>")
     message.add_attachment(placeholder, "application", "octet-stream", filename="training-set-sample.bin")
     head, tail = bytes(message).split(base64.b64encode(placeholder), 1)
     handle.write(head)
-    block = base64.b64encode(hashlib.sha512(b"weights").digest() * 96)  # 6144 bytes -> 8192 characters
-    block = b"".join(block[start : start + line_length] + b"\n" for start in range(0, len(block), line_length))
-    written = 0
-    while written < ATTACHMENT_BYTES:
+    block = base64.b64encode(ATTACHMENT_CHUNK)
+    if line_length:
+        block = b"".join(block[start : start + line_length] + b"\n" for start in range(0, len(block), line_length))
+    for _chunk in range(ATTACHMENT_BYTES // len(ATTACHMENT_CHUNK)):
         handle.write(block)
-        written += 6144
     handle.write(tail)
 
 
 def import_measured(library: Library, path: Path):
+    """The import report of ``path`` and the peak memory traced while importing it."""
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
@@ -756,18 +960,29 @@ def import_measured(library: Library, path: Path):
     return report, peak
 
 
-@pytest.mark.parametrize("container", ["eml", "mbox"])
-def test_a_50_mb_attachment_is_skipped_in_bounded_memory(tmp_path, container):
+@pytest.mark.parametrize(
+    "container, line_length",
+    [
+        ("eml", 76),
+        ("mbox", 76),
+        ("eml", None),
+        ("mbox", None),
+    ],
+    ids=["eml", "mbox", "eml-one-line", "mbox-one-line"],
+)
+def test_a_50_mb_attachment_is_skipped_in_bounded_memory(tmp_path, container, line_length):
+    """The newsletter is imported, the attachment left out, and memory stays far below its size."""
     path = tmp_path / f"big.{container}"
     with path.open("wb") as handle:
         if container == "mbox":
             handle.write(b"From news@signal.example.com Tue May 12 07:30:00 2026\n")
-        write_big_message(handle)
+        write_big_message(handle, line_length=line_length)
         if container == "mbox":
             handle.write(b"\n")
     assert path.stat().st_size > ATTACHMENT_BYTES * 4 // 3
     library = open_library()
     try:
+        # the parser's modules load on the first import: not what is measured
         warm = library.import_paths([str(write_eml(tmp_path / "warm-up.eml", three_senders()[1]))])
         assert warm.new == 1
         report, peak = import_measured(library, path)
@@ -778,7 +993,8 @@ def test_a_50_mb_attachment_is_skipped_in_bounded_memory(tmp_path, container):
         assert [story.title for story in view.briefing.stories] == STORY_TITLES
     finally:
         library.close()
+        path.unlink()
     assert peak < MEMORY_BOUND, f"peak traced memory {peak / 1e6:.1f} MB"
     everything = stored_bytes()
     assert b"training-set-sample" not in everything
-    assert base64.b64encode(hashlib.sha512(b"weights").digest())[:40] not in everything
+    assert base64.b64encode(ATTACHMENT_CHUNK)[:40] not in everything

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.mailserver import CuttingProxy, Dovecot, dovecot, dovecot_plain  # noqa: F401
+from tests.mailserver import CuttingProxy, Dovecot
 
 FOLDER = "Newsletters"
 
