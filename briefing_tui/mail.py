@@ -379,13 +379,27 @@ def _identity(message: Message, body: str) -> str:
 
 def _sender(message: Message) -> tuple[str | None, str | None]:
     """(display name or list name or address, address) of the message's sender."""
-    name, address = parseaddr(_from_8bit(_raw_header(message, "From") or ""))
-    name = clean_text(_decode_words(name)).strip("\"' ") if name else ""
+    name, address = _name_and_address(_raw_header(message, "From") or "")
     address = clean_text(address) or None
     if not name:  # the list's own name ("Chip Brief <chips.list.example>"), not its bare id
-        list_name, _list_id = parseaddr(_header(message, "List-Id") or "")
-        name = clean_text(list_name).strip("\"' ")
+        name, _list_id = _name_and_address(_raw_header(message, "List-Id") or "")
     return cap_label(name or address) or None, address
+
+
+_NAME_ADDR = re.compile(r"^(.*?)\s*<([^<>]*)>\s*$", re.DOTALL)
+
+
+def _name_and_address(raw: str) -> tuple[str, str]:
+    """(display name, address) of a "Name <address>" header, encoded words decoded.
+
+    The usual shape is split by hand: a name with brackets or colons in it (which the address
+    grammar reads as a domain literal or a group) stays whole.
+    """
+    raw = _from_8bit(raw).strip()
+    found = _NAME_ADDR.match(raw)
+    name, address = (found.group(1), found.group(2)) if found else parseaddr(raw)
+    name = clean_text(_decode_words(name)).strip("\"' ") if name else ""
+    return name, address.strip()
 
 
 def read_message(data: bytes | Iterable[bytes], limit: int, partial: bool = False) -> MailMessage:

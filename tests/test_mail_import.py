@@ -998,3 +998,24 @@ def test_a_50_mb_attachment_is_skipped_in_bounded_memory(tmp_path, container, li
     everything = stored_bytes()
     assert b"training-set-sample" not in everything
     assert base64.b64encode(ATTACHMENT_CHUNK)[:40] not in everything
+
+
+# -- hostile headers -------------------------------------------------------------------------------
+
+
+def test_escape_sequences_and_markup_in_headers_never_reach_the_output(tmp_path, capsys):
+    """A sender that puts terminal escapes, controls and markup in its headers gets plain text."""
+    raw = with_raw_headers(
+        newsletter(html=html_body(web="javascript:alert(1)"), text=None),
+        Subject="=?utf-8?q?Chips_=1B]8;;file:///etc/passwd=07week=1B]8;;=07_=1B[31m[bold]red[/]?=",
+        From="=?utf-8?q?Evil=1B[2J_[link=3Dfile:/x]Sender=07?= <news@signal.example.com>",
+        List_Post="<javascript:alert(2)>",
+    )
+    issue = parsed(capsys, write_eml(tmp_path / "hostile.eml", raw))
+    imported(capsys, tmp_path / "hostile.eml")
+    [row] = listed(capsys)
+    for shown in (issue["title"], issue["source"], row["title"], row["source"]):
+        assert "\x1b" not in shown and "\x07" not in shown
+    assert row["title"] == "Chips week [bold]red[/]"  # markup is kept as the text it is
+    assert row["source"] == "Evil [link=file:/x]Sender"
+    assert issue["url"] is None  # neither javascript: link is the issue's link
