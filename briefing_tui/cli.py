@@ -513,6 +513,23 @@ def cmd_read(args: argparse.Namespace) -> int:
     return run_reader(_locations(args))
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the reader to web browsers."""
+    from briefing_tui.ui.serve import ServeError, is_loopback, serve
+
+    if not is_loopback(args.host):
+        print(
+            f"briefing-tui: warning: serving on {args.host}:{args.port} to the network. There is no login:"
+            " anyone who can reach this address can read your briefings and change your marks.",
+            file=sys.stderr,
+        )
+    try:
+        serve(_locations(args), args.host, args.port)
+    except ServeError as error:
+        raise CommandError(str(error)) from error
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help="where read marks and subscriptions live")
@@ -574,8 +591,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("export", cmd_export, "export subscriptions (opml), everything (json) or issues (markdown)")
     sub.add_argument("format", choices=("opml", "json", "markdown"))
     sub.add_argument("--output", "-o", metavar="FILE", help="write to FILE (a regular file or a new path) instead of stdout")
+    sub = command("serve", cmd_serve, "serve the reader to web browsers (textual-serve); each tab is its own reader")
+    sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    sub.add_argument("--port", type=_port, default=8080, help="port to listen on (default 8080)")
     sub = command("paths", cmd_paths, "print the data, cache and config locations")
     return parser
+
+
+def _port(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 1 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, not {number}")
+    return number
 
 
 def _positive(value: str) -> int:

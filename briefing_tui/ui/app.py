@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -75,9 +76,14 @@ def make_app(locations: Locations) -> BriefingApp:
     return BriefingApp(locations, config, config_error=error)
 
 
+def served() -> bool:
+    """The reader runs for a browser (``briefing-tui serve``): textual-serve gave it a web driver."""
+    return "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
+
+
 def run_reader(locations: Locations) -> int:
-    """Run the reader in this terminal; returns the exit status."""
-    if not sys.stdout.isatty() or not sys.stdin.isatty():
+    """Run the reader in this terminal (or for the browser that served it); returns the exit status."""
+    if not served() and (not sys.stdout.isatty() or not sys.stdin.isatty()):
         print("briefing-tui: the reader needs a terminal; see 'briefing-tui --help' for commands", file=sys.stderr)
         return 2
     make_app(locations).run()

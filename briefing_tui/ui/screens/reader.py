@@ -593,7 +593,11 @@ class ReaderScreen(Screen):
             self.app.notify(f"Not opening {truncate(url, 80)}: only http, https and mailto links open.",
                             severity="warning", markup=False)
             return
-        self._open_in_browser(url)
+        if self.app.is_web:
+            # served to a browser: the link opens in the reader's browser, not on the server
+            self.app.open_url(url, new_tab=True)
+        else:
+            self._open_in_browser(url)
         self.app.notify(f"Opening {truncate(url, 80)}", markup=False)
 
     @work(thread=True, group="browser")
