@@ -652,6 +652,14 @@ class Library:
             }
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
+    def issue_markdown(self, issue_id: str) -> str | None:
+        """One issue as Markdown (None when it is not in the cache)."""
+        from briefing_tui.render import briefing_markdown
+
+        with self._lock:
+            briefing = self.cache.issue(issue_id)
+        return briefing_markdown(briefing) if briefing is not None else None
+
     def export_markdown(self) -> str:
         from briefing_tui.render import briefing_markdown
 

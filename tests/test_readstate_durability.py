@@ -281,3 +281,21 @@ def test_unsubscribing_drops_cached_issues_but_keeps_marks(server, capsys):
 
     assert code == 0 and "2 new" in out
     assert unread_by_title(capsys) == {"Briefing number 1": 0, "Briefing number 2": 0}
+
+
+def test_programs_opening_a_new_data_dir_at_once_all_start(tmp_path):
+    """Two copies started together on an empty directory (a served tab and a script): both work."""
+    import subprocess
+    import sys
+
+    for attempt in range(4):
+        env = dict(os.environ, BRIEFING_TUI_DATA_DIR=str(tmp_path / f"data{attempt}"),
+                   BRIEFING_TUI_CACHE_DIR=str(tmp_path / f"cache{attempt}"))
+        runs = [
+            subprocess.Popen([sys.executable, "-m", "briefing_tui", "feeds", "--json"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(4)
+        ]
+        for run in runs:
+            _out, err = run.communicate(timeout=60)
+            assert run.returncode == 0, err

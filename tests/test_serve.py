@@ -255,3 +255,42 @@ def _connects(port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def test_export_in_the_browser_is_a_download(browser, served):
+    context = browser.new_context(viewport={"width": 1200, "height": 800}, accept_downloads=True)
+    page = open_reader(context, served)
+    page.keyboard.press("Control+p")
+    time.sleep(0.8)
+    page.keyboard.type("Export issue as Markdown")
+    time.sleep(0.8)
+    with page.expect_download(timeout=15000) as download:
+        page.keyboard.press("Enter")
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert download.value.suggested_filename.endswith(".md")
+    assert SAMPLE_ISSUE in saved and "A Harbour City Runs Its Trams on a Shared Battery" in saved
+    # nothing was written on the server's side
+    assert not list(Path(os.environ["HOME"]).rglob("*.md"))
+    context.close()
+
+
+async def test_export_in_the_terminal_saves_a_new_file_in_downloads():
+    import platformdirs
+
+    from tests.test_ui_pilot import SIZE, parts
+    from tests.ui_support import import_fixtures, new_app, settle
+
+    import_fixtures()
+    downloads = Path(platformdirs.user_downloads_dir())
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        reader = parts(app)[0]
+        for _ in range(2):  # twice: the second export never overwrites the first
+            await reader.run_action("export_issue")
+            await app.workers.wait_for_complete()
+            await settle(pilot)
+    first = downloads / "the-lattice-letter-an-undersea-cable-fix-and-a-compiler-that-explains-itself.md"
+    assert sorted(downloads.glob("*.md")) == [first.with_name(first.stem + "-2.md"), first]
+    assert reader.view.briefing.title in first.read_text(encoding="utf-8")
+    assert any(message.startswith("Saved ") for message in app.messages())

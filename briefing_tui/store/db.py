@@ -43,7 +43,11 @@ def connect(
 
 
 def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration]) -> None:
-    """Bring the schema to the newest version; ``user_version`` counts applied migrations."""
+    """Bring the schema to the newest version; ``user_version`` counts applied migrations.
+
+    Each migration runs in a write transaction that reads the version again once it holds the
+    lock: two programs opening a new file at the same moment apply each migration once.
+    """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > len(migrations):
         where = conn.execute("PRAGMA database_list").fetchone()[2] or "database"
@@ -51,15 +55,34 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration]) -> None:
             f"{where}: schema version {version} is newer than this briefing-tui understands"
             " (written by a newer version?)"
         )
-    for number in range(version, len(migrations)):
+    while version < len(migrations):
         try:
-            conn.executescript(
-                f"BEGIN IMMEDIATE;\n{migrations[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
-            )
+            conn.execute("BEGIN IMMEDIATE")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < len(migrations):
+                for statement in _statements(migrations[version]):
+                    conn.execute(statement)
+                version += 1
+                conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+
+def _statements(script: str) -> list[str]:
+    """The SQL statements of a migration script, one by one."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip():
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements
 
 
 def is_corruption(error: BaseException) -> bool:

@@ -28,6 +28,7 @@ READER_COMMANDS = (
     ("Open link", "Open the link in the browser (o)", "open_link"),
     ("Refresh feeds", "Fetch every subscription in the background (r)", "refresh"),
     ("Add feed", "Subscribe to an RSS, Atom or JSON feed, or an IMAP folder (a)", "add_feed"),
+    ("Export issue as Markdown", "Save the open issue to your downloads (in a browser: download it)", "export_issue"),
     ("Back", "Close the story, or go back to the issue list (Esc)", "back"),
     ("Help", "Every key the reader knows (?)", "help"),
 )

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import io
+import re
 import threading
 import webbrowser
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import platformdirs
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -706,6 +710,33 @@ class ReaderScreen(Screen):
             self.refreshing = True
             self.refresh_feeds([url])
 
+    def action_export_issue(self) -> None:
+        if self.view is None:
+            self.app.notify("No issue is open.", severity="warning", markup=False)
+            return
+        self._export_issue(self.view.id, self.app.is_web)
+
+    @work(thread=True, group="export")
+    def _export_issue(self, issue_id: str, web: bool) -> None:
+        text = self.library.issue_markdown(issue_id)
+        if text is None:
+            self.app.call_from_thread(self.app.notify, "That issue is no longer cached.", severity="warning", markup=False)
+            return
+        name = _file_name(self.view.briefing.title if self.view else "issue") + ".md"
+        if web:
+            # served to a browser: the browser downloads it, nothing is written on the server
+            self.app.call_from_thread(
+                self.app.deliver_text, io.StringIO(text), save_filename=name, mime_type="text/markdown"
+            )
+            return
+        try:
+            path = _new_file(Path(platformdirs.user_downloads_dir()), name, text)
+        except OSError as error:
+            message = f"Could not save the issue: {error.strerror or error}"
+            self.app.call_from_thread(self.app.notify, message, severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.app.notify, f"Saved {path}", markup=False)
+
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
 
@@ -715,3 +746,24 @@ class ReaderScreen(Screen):
         empty.display = True
         self.query_one(ItemList).display = False
         self.query_one(StoryView).display = False
+
+
+def _file_name(title: str) -> str:
+    """A file name from an issue's title: letters, digits and dashes, at most 80 characters."""
+    slug = re.sub(r"[^\w]+", "-", title, flags=re.UNICODE).strip("-_").lower()[:80].strip("-")
+    return slug or "issue"
+
+
+def _new_file(folder: Path, name: str, text: str) -> Path:
+    """Write ``text`` to a new file in ``folder`` (name, then name-2, name-3 ...); never overwrites."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, suffix = Path(name).stem, Path(name).suffix
+    for number in range(1, 1000):
+        path = folder / (name if number == 1 else f"{stem}-{number}{suffix}")
+        try:
+            with open(path, "x", encoding="utf-8") as handle:
+                handle.write(text)
+            return path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{folder}/{name}")
