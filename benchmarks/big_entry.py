@@ -82,34 +82,43 @@ def briefing_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "briefing_tui"]
 
 
+def import_with_peak(path: Path, root: Path) -> tuple[str, float, float]:
+    """Run ``briefing-tui import path`` with its data, cache and config under ``root``.
+
+    Returns (its summary line, peak RSS in MB of it and the processes it waited for, seconds).
+    """
+    env = dict(os.environ)
+    env.update(
+        XDG_DATA_HOME=str(root / "data"), XDG_CACHE_HOME=str(root / "cache"),
+        XDG_CONFIG_HOME=str(root / "config"), HOME=str(root),
+    )
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [*briefing_command(), "import", str(path)], env=env,
+            stdout=out_file, stderr=err_file, stdin=subprocess.DEVNULL,
+        )
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        out_file.seek(0)
+        summary = out_file.read().decode(errors="replace").strip()
+        err_file.seek(0)
+        error = err_file.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"import of {path.name} failed: {error[-2000:]}")
+    return summary, usage.ru_maxrss / 1024, seconds
+
+
 def measure(kind: str, size: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="briefing-big-") as temp:
         root = Path(temp)
         path = write_entry(kind, size, root)
-        env = dict(os.environ)
-        env.update(
-            XDG_DATA_HOME=str(root / "data"), XDG_CACHE_HOME=str(root / "cache"),
-            XDG_CONFIG_HOME=str(root / "config"), HOME=str(root),
-        )
-        with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
-            started = time.perf_counter()
-            process = subprocess.Popen(
-                [*briefing_command(), "import", str(path)], env=env,
-                stdout=out_file, stderr=err_file, stdin=subprocess.DEVNULL,
-            )
-            _pid, status, usage = os.wait4(process.pid, 0)
-            seconds = time.perf_counter() - started
-            out_file.seek(0)
-            summary = out_file.read().decode(errors="replace").strip()
-            err_file.seek(0)
-            error = err_file.read().decode(errors="replace")
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise RuntimeError(f"import of {kind} failed: {error[-2000:]}")
+        summary, peak_mb, seconds = import_with_peak(path, root)
         cache_bytes = sum(p.stat().st_size for p in (root / "cache").rglob("*") if p.is_file())
         return {
             "kind": kind,
             "file_mb": round(path.stat().st_size / 1e6, 1),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "peak_rss_mb": round(peak_mb, 1),
             "seconds": round(seconds, 2),
             "cache_mb": round(cache_bytes / 1e6, 1),
             "summary": summary,

@@ -16,17 +16,15 @@ import argparse
 import base64
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from email.message import EmailMessage
 from email.utils import format_datetime
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from big_entry import briefing_command  # noqa: E402
+from big_entry import import_with_peak  # noqa: E402
 
 BOUNDARY = "==attachment-boundary=="
 DAY = datetime(2026, 11, 2, 7, 0, tzinfo=timezone.utc)
@@ -70,32 +68,13 @@ def write_with_attachment(handle, number: int, megabytes: int) -> None:
 def measure(path: Path) -> dict:
     """Import ``path`` in a fresh directory; peak RSS from the child's resource usage."""
     with tempfile.TemporaryDirectory(prefix="briefing-mail-") as temp:
-        root = Path(temp)
-        env = dict(os.environ)
-        env.update(
-            XDG_DATA_HOME=str(root / "data"), XDG_CACHE_HOME=str(root / "cache"),
-            XDG_CONFIG_HOME=str(root / "config"), HOME=str(root),
-        )
-        with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
-            started = time.perf_counter()
-            process = subprocess.Popen(
-                [*briefing_command(), "import", str(path)], env=env,
-                stdout=out_file, stderr=err_file, stdin=subprocess.DEVNULL,
-            )
-            _pid, status, usage = os.wait4(process.pid, 0)
-            seconds = time.perf_counter() - started
-            out_file.seek(0)
-            summary = out_file.read().decode(errors="replace").strip()
-            err_file.seek(0)
-            error = err_file.read().decode(errors="replace")
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise RuntimeError(f"import of {path.name} failed: {error[-2000:]}")
-        return {
-            "file_mb": round(path.stat().st_size / 1e6, 1),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-            "seconds": round(seconds, 2),
-            "summary": summary,
-        }
+        summary, peak_mb, seconds = import_with_peak(path, Path(temp))
+    return {
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+        "peak_rss_mb": round(peak_mb, 1),
+        "seconds": round(seconds, 2),
+        "summary": summary,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
