@@ -214,8 +214,15 @@ def read_mail_file(path: Path) -> tuple[str | None, BinaryIO | None]:
     return None, None
 
 
-def mail_payloads(path: Path, limit: int = MAX_FILE_BYTES, batch: int = 100) -> Iterator[ParsedPayload]:
+def mail_payloads(
+    path: Path,
+    limit: int = MAX_FILE_BYTES,
+    batch: int = 100,
+    opened: tuple[str | None, BinaryIO | None] | None = None,
+) -> Iterator[ParsedPayload]:
     """The messages of an .eml file or an mbox as payloads of up to ``batch`` issues, streamed.
+
+    ``opened`` is what :func:`read_mail_file` gave for ``path`` when the caller already asked.
 
     A message that cannot be read is reported in ``skipped`` ("message 3: ...") and the others
     still come; a file that is not mail, or an .eml that cannot be read, is the payload's error.
@@ -224,7 +231,7 @@ def mail_payloads(path: Path, limit: int = MAX_FILE_BYTES, batch: int = 100) -> 
     from briefing_tui.parser import ParseError
 
     try:
-        kind, handle = read_mail_file(path)
+        kind, handle = opened or read_mail_file(path)
     except LocalFileError as error:
         yield ParsedPayload(origin="import", error=str(error))
         return
@@ -288,13 +295,12 @@ def parse_local_file(path_text: str) -> ParsedPayload:
     path = Path(path_text)
     payload = ParsedPayload(origin="import")
     try:
-        _kind, handle = read_mail_file(path)
+        kind, handle = read_mail_file(path)
     except LocalFileError:
         handle = None  # reported below, as for any file
     if handle is not None:
-        handle.close()
         merged = ParsedPayload(origin="import")
-        for part in mail_payloads(path):
+        for part in mail_payloads(path, opened=(kind, handle)):
             merged.issues.extend(part.issues)
             merged.skipped.extend(part.skipped)
             merged.error = merged.error or part.error
