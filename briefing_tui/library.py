@@ -383,12 +383,7 @@ class Library:
             ok = outcome.status != "error"
             try:
                 with self.cache.transaction():
-                    for issue in issues:
-                        status = self._store_issue(previous.url, issue, outcome.skipped)
-                        if status == "new":
-                            outcome.new += 1
-                        elif status == "updated":
-                            outcome.updated += 1
+                    self._store_outcome(previous.url, issues, outcome)
                     self.cache.save_feed_state(
                         FeedState(
                             url=previous.url,
@@ -428,6 +423,15 @@ class Library:
             return None
         return status
 
+    def _store_outcome(self, origin: str, issues: list[ParsedIssue], outcome: FeedOutcome) -> None:
+        """Store a subscription's issues (inside a transaction), counting them in ``outcome``."""
+        for issue in issues:
+            status = self._store_issue(origin, issue, outcome.skipped)
+            if status == "new":
+                outcome.new += 1
+            elif status == "updated":
+                outcome.updated += 1
+
     def _store_result(self, result: FetchResult, payload: ParsedPayload | None, outcome: FeedOutcome) -> None:
         with self._lock:
             previous = self.cache.feed_state(result.url)
@@ -435,12 +439,7 @@ class Library:
             try:
                 with self.cache.transaction():
                     if payload is not None and not payload.error:
-                        for issue in payload.issues:
-                            status = self._store_issue(result.url, issue, outcome.skipped)
-                            if status == "new":
-                                outcome.new += 1
-                            elif status == "updated":
-                                outcome.updated += 1
+                        self._store_outcome(result.url, payload.issues, outcome)
                     ok = outcome.status in ("updated", "not_modified")
                     # validators only for a body that was stored: after an unreadable one, a 304
                     # would otherwise count as success with nothing in the cache

@@ -6,7 +6,6 @@ import contextlib
 import imaplib
 import os
 import re
-import socket
 import ssl
 from email import policy
 from email.message import EmailMessage
@@ -213,6 +212,5 @@ def test_stop_ends_the_server(dovecot):
     dovecot.stop()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
-    with pytest.raises(OSError):
-        socket.create_connection((dovecot.host, dovecot.port), timeout=1).close()
+    # (its port is not checked: once free, another test's server may already listen there)
     dovecot.stop()
