@@ -390,6 +390,48 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _threaded_library(args: argparse.Namespace):
+    """The library with every stored issue in threads (a first run on a big cache shows progress)."""
+    library = open_library(args)
+    if sys.stderr.isatty() and library.pending_threads() > 500:
+        def progress(done: int, total: int) -> None:
+            print(f"\rthreading issues: {done}/{total}", end="", file=sys.stderr, flush=True)
+
+        library.update_threads(progress)
+        print(file=sys.stderr)
+    return library
+
+
+def cmd_threads(args: argparse.Namespace) -> int:
+    library = _threaded_library(args)
+    found = library.threads(since=args.since, min_sources=args.min_sources)
+    if args.json:
+        _json_out([thread.to_dict() for thread in found])
+        return 0
+    if not found:
+        print("no threads")
+        return 0
+    for thread in found:
+        days = sorted({member.day for member in thread.members})
+        span = days[0] if len(days) == 1 else f"{days[0]}..{days[-1]}"
+        sources = f"{thread.sources} source{'s' if thread.sources != 1 else ''}"
+        print(f"thread {thread.id}  {span}  {sources}  {thread.title}")
+        for member in thread.members:
+            where = f"{member.issue_id} {member.item_id or '-'}"
+            print(f"    {member.day}  {member.source or '-'}: {member.title}  [{where}]")
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    library = _threaded_library(args)
+    digest = library.digest(args.date)
+    if args.format == "json":
+        _json_out(digest.to_dict())
+    else:
+        sys.stdout.write(digest.to_markdown() + "\n")
+    return 0
+
+
 def _mark(args: argparse.Namespace, read: bool) -> int:
     library = open_library(args)
     if args.all:
@@ -591,6 +633,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("export", cmd_export, "export subscriptions (opml), everything (json) or issues (markdown)")
     sub.add_argument("format", choices=("opml", "json", "markdown"))
     sub.add_argument("--output", "-o", metavar="FILE", help="write to FILE (a regular file or a new path) instead of stdout")
+    sub = command("threads", cmd_threads, "list stories that several issues or sources reported (story threads), newest first")
+    sub.add_argument("--since", type=_day, metavar="DATE", help="only threads with a story on or after DATE (YYYY-MM-DD, today, yesterday)")
+    sub.add_argument("--min-sources", type=_positive, default=2, metavar="N", help="only threads from at least N sources (default 2)")
+    sub.add_argument("--json", action="store_true")
+    sub = command("digest", cmd_digest, "the day's issues thread by thread, with each source's bottom line")
+    sub.add_argument("--date", type=_day, metavar="DATE", help="the day (YYYY-MM-DD, today, yesterday; default: the newest day with unread stories)")
+    sub.add_argument("--format", choices=("markdown", "json"), default="markdown")
     sub = command("serve", cmd_serve, "serve the reader to web browsers (textual-serve); each tab is its own reader")
     sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
     sub.add_argument("--port", type=_port, default=8080, help="port to listen on (default 8080)")
@@ -616,6 +665,18 @@ def _positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return number
+
+
+def _day(value: str) -> str:
+    from datetime import date, timedelta
+
+    named = {"today": 0, "yesterday": 1}
+    if value.strip().lower() in named:
+        return (date.today() - timedelta(days=named[value.strip().lower()])).isoformat()
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def _section(value: str) -> str:

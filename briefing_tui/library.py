@@ -23,9 +23,11 @@ from briefing_tui.store.cache import Cache, FeedState, IssueSummary, SearchCance
 from briefing_tui.store.db import StoreError, now_iso
 from briefing_tui.store.query import QueryError, SearchQuery
 from briefing_tui.store.state import StateStore, Subscription
+from briefing_tui.store.threads import Thread, Threader, day_pieces, neighbour_day, thread_of, thread_sizes, threads
 from briefing_tui.text import MAX_URL_CHARS, cap_label, clean_text, feed_url, truncate
 
 if TYPE_CHECKING:
+    from briefing_tui.digest import Digest
     from briefing_tui.fetch import FetchResult
     from briefing_tui.ingest import ParsedIssue, ParsedPayload
 
@@ -34,6 +36,13 @@ if TYPE_CHECKING:
 
 #: Parse in a process pool when at least this many feeds are refreshed (workers take ~0.4 s to start).
 POOL_THRESHOLD = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadView:
+    thread: Thread
+    #: Item ids of the members that are read.
+    read: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +303,7 @@ class Library:
         if not requests:
             for mailbox in mailboxes:
                 done(self._refresh_mailbox(mailbox))
+            self._thread_quietly()
             return report
         fetch_config = self.config.fetch
         if jobs:
@@ -333,7 +343,16 @@ class Library:
                 pool.shutdown(wait=False, cancel_futures=True)
         for mailbox in mailboxes:
             done(self._refresh_mailbox(mailbox))
+        self._thread_quietly()
         return report
+
+    def _thread_quietly(self) -> None:
+        """Thread what a refresh or import stored; a database fault here leaves them pending
+        for the next run instead of failing what was stored."""
+        try:
+            self.update_threads()
+        except StoreError:
+            pass
 
     def _refresh_mailbox(self, subscription: Subscription) -> FeedOutcome:
         """Fetch what is new in an IMAP folder and store it (see :mod:`briefing_tui.imap`)."""
@@ -500,6 +519,7 @@ class Library:
         finally:
             if pool is not None:
                 pool.shutdown()
+        self._thread_quietly()
         return report
 
     def _store_imports(self, batch, report: ImportReport, progress) -> None:
@@ -576,6 +596,80 @@ class Library:
         query = SearchQuery.parse(text, section=section)
         with self._lock:
             return self.cache.search(query, limit=limit, cancelled=cancelled)
+
+    # -- threads ---------------------------------------------------------------------------------
+    def pending_threads(self) -> int:
+        """How many issues are not in threads yet (new, changed, or from before threads existed)."""
+        with self._lock:
+            return Threader(self.cache.conn, self.cache.transaction).pending()
+
+    def update_threads(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Place every pending issue's stories in threads, a chunk at a time (other calls are
+        served between chunks); returns how many issues were placed."""
+        threader = Threader(self.cache.conn, self.cache.transaction)
+        with self._lock:
+            total = threader.pending()
+        done = 0
+        while True:
+            with self._lock:
+                placed = threader.step()
+            if not placed:
+                return done
+            done += placed
+            if progress:
+                progress(done, max(total, done))
+
+    def thread(self, issue_id: str, item_id: str | None) -> ThreadView | None:
+        """The thread of a story (or of a story-less issue, item_id None), with read marks."""
+        self.update_threads()
+        with self._lock:
+            thread = thread_of(self.cache.conn, issue_id, item_id)
+        if thread is None:
+            return None
+        ids = [member.item_id for member in thread.members if member.item_id]
+        return ThreadView(thread, frozenset(self.state.read_ids(ids)))
+
+    def thread_sizes(self, issue_id: str) -> dict[str, int]:
+        """item id ("" for a story-less issue) -> other pieces in its thread, for threaded items."""
+        with self._lock:
+            return thread_sizes(self.cache.conn, issue_id)
+
+    def threads(self, *, since: str | None = None, min_sources: int = 2) -> list[Thread]:
+        self.update_threads()
+        with self._lock:
+            return threads(self.cache.conn, since=since, min_sources=min_sources)
+
+    def digest_day(self, day: str | None = None, step: int = 0) -> str | None:
+        """``day`` itself, or the nearest day with issues before (-1) or after it (1); without a
+        day: the newest day that has unread stories, else the newest day."""
+        with self._lock:
+            conn = self.cache.conn
+            if day is None:
+                row = conn.execute(
+                    f"SELECT max(coalesce(i.date, substr(i.sort_date, 1, 10))) FROM issues i"
+                    f" WHERE ({self.cache.unread_sql()}) > 0"
+                ).fetchone()
+                day = row[0] or conn.execute("SELECT max(day) FROM pieces").fetchone()[0]
+                return day
+            return neighbour_day(conn, day, step) if step else day
+
+    def digest(self, day: str | None = None) -> Digest:
+        """Every issue of ``day`` (default: :meth:`digest_day`), thread by thread."""
+        from briefing_tui.digest import build_digest
+
+        self.update_threads()
+        day = day or self.digest_day()
+        if day is None:
+            return build_digest(None, [], {}, ())
+        with self._lock:
+            pieces = day_pieces(self.cache.conn, day)
+            briefings = {}
+            for issue_id in dict.fromkeys(member.issue_id for _thread, member in pieces):
+                briefing = self.cache.issue(issue_id)
+                if briefing is not None:
+                    briefings[issue_id] = briefing
+        ids = [member.item_id for _thread, member in pieces if member.item_id]
+        return build_digest(day, pieces, briefings, self.state.read_ids(ids))
 
     # -- marks -----------------------------------------------------------------------------------
     # Marks and stars are written outside the library lock: the state store serialises its own

@@ -111,6 +111,24 @@ _MIGRATIONS = (
         ALTER TABLE feeds ADD COLUMN uidvalidity INTEGER;
         ALTER TABLE feeds ADD COLUMN last_uid INTEGER;
     """,
+    # 6: story threads (see store/threads.py). Every issue already stored is threaded on the
+    # next refresh, import or threads query.
+    """
+        ALTER TABLE issues ADD COLUMN threaded INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX issues_unthreaded ON issues (sort_date, id) WHERE threaded = 0;
+        CREATE TABLE pieces (
+            issue_id TEXT NOT NULL REFERENCES issues (id) ON DELETE CASCADE,
+            item_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            title TEXT NOT NULL,
+            thread INTEGER,
+            terms TEXT NOT NULL,
+            PRIMARY KEY (issue_id, item_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX pieces_day ON pieces (day);
+        CREATE INDEX pieces_thread ON pieces (thread) WHERE thread IS NOT NULL;
+        CREATE TABLE term_counts (term TEXT PRIMARY KEY, pieces INTEGER NOT NULL) WITHOUT ROWID;
+    """,
 )
 
 #: Every table and column the cache reads; a file missing any of them is rebuilt.
@@ -118,7 +136,10 @@ _TABLES = {
     "feeds": ("url", "title", "etag", "last_modified", "last_success", "last_error", "last_error_at",
               "retry_after", "redirected_to", "uidvalidity", "last_uid"),
     "issues": ("id", "origin", "key", "title", "source", "date", "sort_date", "url", "stories", "shortlist",
-               "fetched_at", "raw", "raw_hash", "content_type", "hints", "briefing", "parser_version", "position"),
+               "fetched_at", "raw", "raw_hash", "content_type", "hints", "briefing", "parser_version", "position",
+               "threaded"),
+    "pieces": ("issue_id", "item_id", "day", "title", "thread", "terms"),
+    "term_counts": ("term", "pieces"),
     "items": ("issue_id", "item_id", "kind"),
     "search": ("rowid", *_FTS_TEXT_COLUMNS, "issue_id", "item_id"),
 }
@@ -380,7 +401,7 @@ class Cache:
             " stories = excluded.stories, shortlist = excluded.shortlist, raw = excluded.raw,"
             " raw_hash = excluded.raw_hash, content_type = excluded.content_type, hints = excluded.hints,"
             " briefing = excluded.briefing, parser_version = excluded.parser_version,"
-            " position = excluded.position",
+            " position = excluded.position, threaded = 0",
             (
                 issue_id,
                 origin,
@@ -430,10 +451,10 @@ class Cache:
             clauses.append("i.source LIKE ? ESCAPE '\\'")
             params.append("%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
         if unread_only:
-            clauses.append(f"({self._unread_sql()}) > 0")
+            clauses.append(f"({self.unread_sql()}) > 0")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def _unread_sql(self) -> str:
+    def unread_sql(self) -> str:
         if not self.has_state:
             return "i.stories"
         return (
@@ -451,7 +472,7 @@ class Cache:
         """Issues newest first, with unread story counts, one page at a time."""
         where, params = self._filters(unread_only, source)
         rows = self.conn.execute(
-            f"SELECT i.id, i.title, i.source, i.date, i.stories, ({self._unread_sql()}), i.origin"
+            f"SELECT i.id, i.title, i.source, i.date, i.stories, ({self.unread_sql()}), i.origin"
             f" FROM issues i{where} ORDER BY {_ISSUE_ORDER_I} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
@@ -459,7 +480,7 @@ class Cache:
 
     def issue_summary(self, issue_id: str) -> IssueSummary | None:
         row = self.conn.execute(
-            f"SELECT i.id, i.title, i.source, i.date, i.stories, ({self._unread_sql()}), i.origin"
+            f"SELECT i.id, i.title, i.source, i.date, i.stories, ({self.unread_sql()}), i.origin"
             " FROM issues i WHERE i.id = ?",
             (issue_id,),
         ).fetchone()
@@ -510,7 +531,7 @@ class Cache:
 
     def unread_for_origin(self, origin: str) -> int:
         row = self.conn.execute(
-            f"SELECT coalesce(sum({self._unread_sql()}), 0) FROM issues i WHERE i.origin = ?", (origin,)
+            f"SELECT coalesce(sum({self.unread_sql()}), 0) FROM issues i WHERE i.origin = ?", (origin,)
         ).fetchone()
         return int(row[0])
 

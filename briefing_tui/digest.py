@@ -1,0 +1,106 @@
+"""The day's digest: every issue of one day, thread by thread.
+
+One row per thread (or per story no other issue covers): its title, who covered it, the bottom
+line each source gave, and how many of its stories are unread. Sponsored blocks are not pieces,
+so they never appear. Pure: the library hands in the day's pieces, briefings and read marks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from briefing_tui.model import Briefing
+from briefing_tui.store.threads import ThreadMember
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRow:
+    thread: int | None
+    title: str
+    members: tuple[ThreadMember, ...]
+    #: (source, bottom line) for each member that has one.
+    bottom_lines: tuple[tuple[str, str], ...]
+    unread: int
+
+    def to_dict(self) -> dict:
+        return {
+            "thread": self.thread,
+            "title": self.title,
+            "unread": self.unread,
+            "members": [
+                {"issue_id": m.issue_id, "item_id": m.item_id, "title": m.title, "source": m.source, "date": m.day}
+                for m in self.members
+            ],
+            "bottom_lines": [{"source": source, "text": text} for source, text in self.bottom_lines],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    day: str | None
+    rows: tuple[DigestRow, ...]
+    issues: int
+
+    @property
+    def unread(self) -> int:
+        return sum(row.unread for row in self.rows)
+
+    def to_dict(self) -> dict:
+        return {"date": self.day, "issues": self.issues, "rows": [row.to_dict() for row in self.rows]}
+
+    def to_markdown(self) -> str:
+        if self.day is None:
+            return "# Digest\n\nNo issues yet.\n"
+        lines = [f"# Digest for {self.day}", "", f"{self.issues} issue{'s' if self.issues != 1 else ''}, "
+                 f"{len(self.rows)} stor{'ies' if len(self.rows) != 1 else 'y'}, {self.unread} unread.", ""]
+        for row in self.rows:
+            sources = ", ".join(dict.fromkeys(member.source or "unknown source" for member in row.members))
+            lines.append(f"## {_md(row.title)}")
+            lines.append("")
+            lines.append(f"*{_md(sources)}*" + (f" · {row.unread} unread" if row.unread else ""))
+            lines.append("")
+            for source, text in row.bottom_lines:
+                lines.append(f"- **{_md(source)}:** {_md(text)}")
+            if row.bottom_lines:
+                lines.append("")
+        return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Text that Markdown shows as written (no headings, emphasis or links made from it)."""
+    out = []
+    for char in text.replace("\n", " "):
+        out.append("\\" + char if char in "\\`*_[]<>#|" else char)
+    return "".join(out)
+
+
+def build_digest(
+    day: str | None,
+    pieces: list[tuple[int | None, ThreadMember]],
+    briefings: Mapping[str, Briefing],
+    read: Collection[str],
+) -> Digest:
+    """Group the day's pieces by thread: threads covered by most sources first, then in the
+    order of the issue list (newest first)."""
+    groups: dict[object, list[ThreadMember]] = {}
+    for thread, member in pieces:
+        groups.setdefault(thread if thread is not None else (member.issue_id, member.item_id), []).append(member)
+    rows = []
+    for key, members in groups.items():
+        bottom_lines, unread = [], 0
+        for member in members:
+            story = None
+            briefing = briefings.get(member.issue_id)
+            if briefing is not None and member.item_id is not None:
+                story = next((s for s in briefing.stories if s.id == member.item_id), None)
+            if story is not None and story.bottom_line:
+                bottom_lines.append((member.source or briefing.title, story.bottom_line))
+            if member.item_id is not None and member.item_id not in read:
+                unread += 1
+        stories = [member for member in members if member.item_id is not None]
+        title = (stories or members)[0].title
+        rows.append(DigestRow(key if isinstance(key, int) else None, title, tuple(members), tuple(bottom_lines), unread))
+    order = {id(row): index for index, row in enumerate(rows)}
+    rows.sort(key=lambda row: (-len({m.source or m.issue_id for m in row.members}), -len(row.members), order[id(row)]))
+    return Digest(day, tuple(rows), len({member.issue_id for _thread, member in pieces}))

@@ -1,0 +1,336 @@
+"""Threads in the cache: each new or changed issue's pieces are compared with the pieces of
+nearby days and join a thread, incrementally (adding an issue never recomputes the others).
+
+Tables (cache migration 6): ``pieces`` (one row per story, or per story-less issue, with its
+day, title, weighted terms and thread number) and ``term_counts`` (how many pieces hold each
+term, for rarity). ``issues.threaded`` is 0 for an issue whose pieces are not placed yet: a
+new or changed issue, or every issue of a cache made before threads existed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from briefing_tui.model import Briefing
+from briefing_tui.threads import (
+    WINDOW_DAYS,
+    Rarity,
+    decode_terms,
+    encode_terms,
+    mass,
+    pieces,
+    same_event,
+    similarity,
+)
+
+#: Issues read per pass; their pieces' term counts are written before any of them is placed.
+CHUNK = 400
+#: Pieces of the window that one term may lead to; commoner terms say nothing about an event
+#: and would make a day of 500 issues cost the square of its size.
+MAX_POSTINGS = 64
+#: Of a thread's members near the piece's day, the share the piece must match.
+SUPPORT = 0.5
+
+
+@dataclass(eq=False, slots=True)
+class _Piece:
+    issue_id: str
+    item_id: str
+    day: str
+    terms: dict[str, float]
+    thread: int | None = None
+    weight: float | None = None  # mass under the rarity of the current chunk
+
+
+@dataclass(slots=True)
+class _Day:
+    """The pieces of one day, indexed by term and by thread."""
+
+    by_term: dict[str, list[_Piece]] = field(default_factory=lambda: defaultdict(list))
+    by_thread: dict[int, list[_Piece]] = field(default_factory=lambda: defaultdict(list))
+    pieces: list[_Piece] = field(default_factory=list)
+
+    def add(self, piece: _Piece) -> None:
+        self.pieces.append(piece)
+        for term in piece.terms:
+            self.by_term[term].append(piece)
+        if piece.thread is not None:
+            self.by_thread[piece.thread].append(piece)
+
+
+def _days_around(day: str) -> list[str]:
+    """The days a piece of ``day`` is compared with, oldest first."""
+    try:
+        middle = date.fromisoformat(day)
+    except ValueError:
+        return [day]
+    return [(middle + timedelta(days=offset)).isoformat() for offset in range(-WINDOW_DAYS, WINDOW_DAYS + 1)]
+
+
+class Threader:
+    """Places the pieces of every issue not yet threaded, a chunk at a time (:meth:`step`)."""
+
+    def __init__(self, conn: sqlite3.Connection, transaction: Callable):
+        self.conn = conn
+        self.transaction = transaction
+        self._next_thread = 1
+        self._days: dict[str, _Day] = {}
+        self._counts: dict[str, int] = {}
+
+    def pending(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM issues WHERE threaded = 0").fetchone()[0]
+
+    def step(self) -> int:
+        """Place the pieces of the oldest pending issues (one chunk, one transaction); returns
+        how many issues were placed, 0 when none is left.
+
+        Everything is read inside the transaction, so two programs threading the same cache at
+        once neither place an issue twice nor hand out one thread number twice.
+        """
+        with self.transaction():
+            rows = self.conn.execute(
+                "SELECT id, coalesce(date, substr(sort_date, 1, 10)), briefing FROM issues"
+                " WHERE threaded = 0 ORDER BY sort_date, id LIMIT ?",
+                (CHUNK,),
+            ).fetchall()
+            if rows:
+                self._next_thread = self.conn.execute("SELECT coalesce(max(thread), 0) FROM pieces").fetchone()[0] + 1
+                self._days.clear()
+                self._place_chunk(rows)
+        return len(rows)
+
+    # -- one chunk -------------------------------------------------------------------------------
+    def _place_chunk(self, rows: list[tuple[str, str, str]]) -> None:
+        new: list[tuple[_Piece, str]] = []
+        for issue_id, day, data in rows:
+            self.conn.execute("DELETE FROM pieces WHERE issue_id = ?", (issue_id,))
+            try:
+                briefing = Briefing.from_dict(json.loads(data))
+            except (ValueError, KeyError, TypeError):
+                continue  # an unreadable stored issue has no pieces; it is still marked done
+            seen: set[str] = set()
+            for item_id, title, terms in pieces(briefing):
+                if item_id not in seen:
+                    seen.add(item_id)
+                    new.append((_Piece(issue_id, item_id, day or "", terms), title))
+        rarity = self._count_terms([piece for piece, _title in new])
+        for day in self._days.values():
+            for piece in day.pieces:
+                piece.weight = None
+        for piece, _title in new:
+            near = _days_around(piece.day)
+            self._load(near)
+            piece.thread = self._choose_thread(piece, near, rarity)
+            self._days[piece.day].add(piece)
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO pieces (issue_id, item_id, day, title, thread, terms) VALUES (?, ?, ?, ?, ?, ?)",
+            [(p.issue_id, p.item_id, p.day, title, p.thread, encode_terms(p.terms)) for p, title in new],
+        )
+        self.conn.executemany("UPDATE issues SET threaded = 1 WHERE id = ?", [(row[0],) for row in rows])
+
+    def _count_terms(self, new: list[_Piece]) -> Rarity:
+        totals: dict[str, int] = defaultdict(int)
+        for piece in new:
+            for term in piece.terms:
+                totals[term] += 1
+        self.conn.executemany(
+            "INSERT INTO term_counts (term, pieces) VALUES (?, ?)"
+            " ON CONFLICT (term) DO UPDATE SET pieces = pieces + excluded.pieces",
+            totals.items(),
+        )
+        self._counts.clear()
+        total = self.conn.execute("SELECT count(*) FROM pieces").fetchone()[0] + len(new)
+
+        def count(term: str) -> int:
+            value = self._counts.get(term)
+            if value is None:
+                row = self.conn.execute("SELECT pieces FROM term_counts WHERE term = ?", (term,)).fetchone()
+                value = self._counts[term] = row[0] if row else 0
+            return value
+
+        return Rarity(total, count)
+
+    def _load(self, days: list[str]) -> None:
+        """Have the pieces of ``days`` in memory, and drop days long before them (issues are
+        placed oldest first, so those are not needed again in this run)."""
+        missing = [day for day in days if day not in self._days]
+        if not missing:
+            return
+        for old in [day for day in self._days if day < days[0]]:
+            del self._days[old]
+        for day in missing:
+            self._days[day] = _Day()
+        marks = ",".join("?" * len(missing))
+        for issue_id, item_id, day, thread, terms in self.conn.execute(
+            f"SELECT issue_id, item_id, day, thread, terms FROM pieces WHERE day IN ({marks})", missing
+        ):
+            self._days[day].add(_Piece(issue_id, item_id, day, decode_terms(terms), thread))
+
+    def _weight(self, piece: _Piece, rarity: Rarity) -> float:
+        if piece.weight is None:
+            piece.weight = mass(piece.terms, rarity)
+        return piece.weight
+
+    def _choose_thread(self, piece: _Piece, near: list[str], rarity: Rarity) -> int | None:
+        days = [self._days[day] for day in near]
+        candidates: set[_Piece] = set()
+        for term in piece.terms:
+            if not rarity.is_rare(term):
+                continue
+            groups = [day.by_term[term] for day in days if term in day.by_term]
+            if sum(len(group) for group in groups) > MAX_POSTINGS:
+                continue
+            for group in groups:
+                candidates.update(other for other in group if other.issue_id != piece.issue_id)
+        scores: dict[_Piece, float] = {}
+        mine = self._weight(piece, rarity)
+        for other in candidates:
+            score, rare = similarity(piece.terms, other.terms, rarity, (mine, self._weight(other, rarity)))
+            if same_event(score, rare):
+                scores[other] = score
+        if not scores:
+            return None
+        # the matches grouped by thread; a piece that is in no thread yet is a group of its own
+        groups: dict[object, list[_Piece]] = defaultdict(list)
+        for other in scores:
+            groups[other.thread if other.thread is not None else other].append(other)
+        best, best_score = None, 0.0
+        for key, matched in groups.items():
+            if isinstance(key, int):
+                members = [member for day in days for member in day.by_thread.get(key, ())]
+                if any(member.issue_id == piece.issue_id for member in members):
+                    continue  # a thread holds one piece of an issue
+                # a thread is joined when the piece matches enough of its members nearby, so
+                # that a chain of near misses does not pull unrelated stories together
+                if len(matched) < SUPPORT * len(members):
+                    continue
+            score = max(scores[member] for member in matched)
+            if score > best_score:
+                best, best_score = key, score
+        if best is None:
+            return None
+        if isinstance(best, int):
+            return best
+        thread = self._next_thread
+        self._next_thread += 1
+        best.thread = thread
+        self._days[best.day].by_thread[thread].append(best)
+        self.conn.execute(
+            "UPDATE pieces SET thread = ? WHERE issue_id = ? AND item_id = ?", (thread, best.issue_id, best.item_id)
+        )
+        return thread
+
+
+# -- reading threads -----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ThreadMember:
+    issue_id: str
+    item_id: str | None  # None: the whole issue is the piece (an article without stories)
+    title: str
+    source: str | None
+    day: str
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    id: int
+    members: tuple[ThreadMember, ...]  # oldest first
+
+    @property
+    def title(self) -> str:
+        """A story's title rather than a whole article's (shorter, it names the event), the first."""
+        stories = [member for member in self.members if member.item_id is not None]
+        return (stories or list(self.members))[0].title
+
+    @property
+    def sources(self) -> int:
+        return len({member.source or member.issue_id for member in self.members})
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "members": [
+                {"issue_id": m.issue_id, "item_id": m.item_id, "title": m.title, "source": m.source, "date": m.day}
+                for m in self.members
+            ],
+        }
+
+
+_MEMBER_COLUMNS = "p.thread, p.issue_id, p.item_id, p.title, i.source, p.day"
+
+
+def _threads(rows) -> list[Thread]:
+    grouped: dict[int, list[ThreadMember]] = {}
+    for thread, issue_id, item_id, title, source, day in rows:
+        grouped.setdefault(thread, []).append(ThreadMember(issue_id, item_id or None, title, source, day))
+    return [Thread(number, tuple(members)) for number, members in grouped.items() if len(members) > 1]
+
+
+def thread_of(conn: sqlite3.Connection, issue_id: str, item_id: str | None) -> Thread | None:
+    """The thread a story (or a story-less issue, item_id None) is in, if any."""
+    row = conn.execute(
+        "SELECT thread FROM pieces WHERE issue_id = ? AND item_id = ?", (issue_id, item_id or "")
+    ).fetchone()
+    if not row or row[0] is None:
+        return None
+    found = _threads(
+        conn.execute(
+            f"SELECT {_MEMBER_COLUMNS} FROM pieces p JOIN issues i ON i.id = p.issue_id"
+            " WHERE p.thread = ? ORDER BY p.day, i.sort_date, i.position, p.issue_id",
+            (row[0],),
+        )
+    )
+    return found[0] if found else None
+
+
+def thread_sizes(conn: sqlite3.Connection, issue_id: str) -> dict[str, int]:
+    """item id ("" for the whole issue) -> how many other pieces its thread holds."""
+    return {
+        item_id: others
+        for item_id, others in conn.execute(
+            "SELECT p.item_id, (SELECT count(*) - 1 FROM pieces q WHERE q.thread = p.thread)"
+            " FROM pieces p WHERE p.issue_id = ? AND p.thread IS NOT NULL",
+            (issue_id,),
+        )
+        if others > 0
+    }
+
+
+def threads(conn: sqlite3.Connection, *, since: str | None = None, min_sources: int = 2) -> list[Thread]:
+    """Threads with a member on or after ``since``, newest first."""
+    rows = conn.execute(
+        f"SELECT {_MEMBER_COLUMNS} FROM pieces p JOIN issues i ON i.id = p.issue_id"
+        " WHERE p.thread IN (SELECT thread FROM pieces WHERE thread IS NOT NULL AND day >= ?)"
+        " ORDER BY p.thread, p.day, i.sort_date, i.position, p.issue_id",
+        (since or "",),
+    )
+    found = [thread for thread in _threads(rows) if thread.sources >= min_sources]
+    found.sort(key=lambda thread: (thread.members[-1].day, thread.id), reverse=True)
+    return found
+
+
+def day_pieces(conn: sqlite3.Connection, day: str) -> list[tuple[int | None, ThreadMember]]:
+    """(thread, member) for every piece of the issues of ``day``, in reading order."""
+    return [
+        (thread, ThreadMember(issue_id, item_id or None, title, source, piece_day))
+        for thread, issue_id, item_id, title, source, piece_day in conn.execute(
+            f"SELECT {_MEMBER_COLUMNS} FROM pieces p JOIN issues i ON i.id = p.issue_id"
+            " WHERE p.day = ? ORDER BY i.sort_date DESC, i.position, i.fetched_at DESC, i.id",
+            (day,),
+        )
+    ]
+
+
+def neighbour_day(conn: sqlite3.Connection, day: str, step: int) -> str | None:
+    """The nearest day before (step -1) or after (step 1) ``day`` that has pieces."""
+    if step < 0:
+        row = conn.execute("SELECT max(day) FROM pieces WHERE day < ?", (day,)).fetchone()
+    else:
+        row = conn.execute("SELECT min(day) FROM pieces WHERE day > ?", (day,)).fetchone()
+    return row[0] if row else None
