@@ -21,7 +21,17 @@ class DigestRow:
     members: tuple[ThreadMember, ...]
     #: (source, bottom line) for each member that has one.
     bottom_lines: tuple[tuple[str, str], ...]
-    unread: int
+    #: Item ids of the member stories not read yet.
+    unread_ids: tuple[str, ...]
+
+    @property
+    def unread(self) -> int:
+        return len(self.unread_ids)
+
+    @property
+    def first_unread(self) -> ThreadMember:
+        """The member to read first: the first unread story, else the first member."""
+        return next((m for m in self.members if m.item_id in self.unread_ids), self.members[0])
 
     def to_dict(self) -> dict:
         return {
@@ -88,7 +98,7 @@ def build_digest(
         groups.setdefault(thread if thread is not None else (member.issue_id, member.item_id), []).append(member)
     rows = []
     for key, members in groups.items():
-        bottom_lines, unread = [], 0
+        bottom_lines, unread = [], []
         for member in members:
             story = None
             briefing = briefings.get(member.issue_id)
@@ -97,10 +107,10 @@ def build_digest(
             if story is not None and story.bottom_line:
                 bottom_lines.append((member.source or briefing.title, story.bottom_line))
             if member.item_id is not None and member.item_id not in read:
-                unread += 1
+                unread.append(member.item_id)
         stories = [member for member in members if member.item_id is not None]
         title = (stories or members)[0].title
-        rows.append(DigestRow(key if isinstance(key, int) else None, title, tuple(members), tuple(bottom_lines), unread))
+        rows.append(DigestRow(key if isinstance(key, int) else None, title, tuple(members), tuple(bottom_lines), tuple(unread)))
     order = {id(row): index for index, row in enumerate(rows)}
     rows.sort(key=lambda row: (-len({m.source or m.issue_id for m in row.members}), -len(row.members), order[id(row)]))
     return Digest(day, tuple(rows), len({member.issue_id for _thread, member in pieces}))

@@ -23,11 +23,20 @@ from briefing_tui.store.cache import Cache, FeedState, IssueSummary, SearchCance
 from briefing_tui.store.db import StoreError, now_iso
 from briefing_tui.store.query import QueryError, SearchQuery
 from briefing_tui.store.state import StateStore, Subscription
-from briefing_tui.store.threads import Thread, Threader, day_pieces, neighbour_day, thread_of, thread_sizes, threads
+from briefing_tui.store.threads import (
+    Thread,
+    Threader,
+    ThreadMember,
+    day_pieces,
+    neighbour_day,
+    thread_of,
+    thread_sizes,
+    threads,
+)
+from briefing_tui.digest import Digest, DigestRow, build_digest
 from briefing_tui.text import MAX_URL_CHARS, cap_label, clean_text, feed_url, truncate
 
 if TYPE_CHECKING:
-    from briefing_tui.digest import Digest
     from briefing_tui.fetch import FetchResult
     from briefing_tui.ingest import ParsedIssue, ParsedPayload
 
@@ -36,13 +45,6 @@ if TYPE_CHECKING:
 
 #: Parse in a process pool when at least this many feeds are refreshed (workers take ~0.4 s to start).
 POOL_THRESHOLD = 4
-
-
-@dataclass(frozen=True, slots=True)
-class ThreadView:
-    thread: Thread
-    #: Item ids of the members that are read.
-    read: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,13 @@ class ImportReport:
 
 
 @dataclass(frozen=True, slots=True)
+class ThreadView:
+    thread: Thread
+    #: Item ids of the members that are read.
+    read: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class IssueView:
     """An open issue: the briefing plus the reader's marks on its items."""
 
@@ -112,6 +121,8 @@ class IssueView:
     briefing: Briefing
     read: frozenset[str]
     starred: frozenset[str]
+    #: item id ("" for a story-less issue) -> its thread, for the items that are in one.
+    threads: dict[str, ThreadView] = field(default_factory=dict)
 
 
 def _redirected_to(url: str, final_url: str | None) -> str | None:
@@ -573,12 +584,20 @@ class Library:
             if briefing is None:
                 return None
             ids = [s.id for s in briefing.stories] + [i.id for i in briefing.shortlist]
-            return IssueView(
-                issue_id,
-                briefing,
-                frozenset(self.state.read_ids(ids)),
-                frozenset(self.state.starred_ids() & set(ids)),
-            )
+            found = {}
+            for item_id in thread_sizes(self.cache.conn, issue_id):
+                thread = thread_of(self.cache.conn, issue_id, item_id or None)
+                if thread is not None:
+                    found[item_id] = thread
+        member_ids = [m.item_id for thread in found.values() for m in thread.members if m.item_id]
+        read = self.state.read_ids(ids + member_ids)
+        return IssueView(
+            issue_id,
+            briefing,
+            frozenset(read & set(ids)),
+            frozenset(self.state.starred_ids() & set(ids)),
+            {item_id: ThreadView(thread, frozenset(read & {m.item_id for m in thread.members})) for item_id, thread in found.items()},
+        )
 
     def search(
         self,
@@ -655,8 +674,6 @@ class Library:
 
     def digest(self, day: str | None = None) -> Digest:
         """Every issue of ``day`` (default: :meth:`digest_day`), thread by thread."""
-        from briefing_tui.digest import build_digest
-
         self.update_threads()
         day = day or self.digest_day()
         if day is None:
@@ -763,6 +780,8 @@ class Library:
 
 #: What front ends use: the library, its results and its errors (they need not reach into store/).
 __all__ = [
+    "Digest",
+    "DigestRow",
     "FeedInfo",
     "FeedOutcome",
     "ImportReport",
@@ -774,4 +793,7 @@ __all__ = [
     "SearchCancelled",
     "SearchHit",
     "StoreError",
+    "Thread",
+    "ThreadMember",
+    "ThreadView",
 ]

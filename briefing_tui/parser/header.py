@@ -19,6 +19,8 @@ from briefing_tui.parser.labels import TEASER_PATTERN, label_for
 from briefing_tui.text import clean_text, truncate
 
 FROM_LINE = re.compile(r"^from\s+(?P<src>.+?)\s+newsletter\b\s*(?:[—–\-|·,:]+\s*(?P<rest>.*))?$", re.I)
+#: What is left of a date line that names the publication ("From The Kernel Post").
+_FROM_NAME = re.compile(r"^(?:from|From|FROM)\s+(?P<src>[A-Z0-9][^.!?:;]{1,60})$")
 BYLINE = re.compile(r"^(?:by|written by|words by)\s+\S.{0,150}$", re.I)
 PUBLISHED = re.compile(r"^(?:published|posted|updated|sent)\b.{0,60}$", re.I)
 #: Separators between the parts of a metadata line ("Issue 88 · May 12, 2026").
@@ -380,6 +382,11 @@ class HeaderReader:
                 header.intro.append(yearless[1])
             return True
         header.date = header.date or found
+        named = _FROM_NAME.match(remainder)
+        if named and len(named.group("src").split()) <= 6:
+            # "From The Kernel Post — February 12, 2026": the publication and the day
+            header.source = header.source or clean_text(named.group("src"))
+            return True
         if remainder:
             # "Chips, models and the people behind them · April 7, 2026": a dek with a date;
             # "Sam's Bits · Daily digest · March 18, 2026" is more metadata.

@@ -21,6 +21,8 @@ READER_COMMANDS = (
     ("Show Shortlist", "The quick items (4)", "section('shortlist')"),
     ("Show References", "Publishers, titles and links (5)", "section('references')"),
     ("Search all issues", "Full-text search across the cache (/)", "search"),
+    ("Today", "The day's issues thread by thread, with each source's bottom line (T)", "today"),
+    ("Show thread", "Who else covered the story under the cursor (t)", "thread"),
     ("Toggle read", "Mark the item under the cursor read or unread (m)", "toggle_read"),
     ("Mark issue read", "Mark every story of this issue read (M)", "mark_issue_read"),
     ("Toggle unread only", "Show only issues with unread stories (u)", "toggle_unread_only"),

@@ -11,14 +11,16 @@ from textual.binding import Binding
 
 
 def binding_groups() -> list[tuple[str, list[Binding]]]:
-    from briefing_tui.ui.screens.dialogs import AddFeedScreen, ErrorScreen, LinkPickerScreen
+    from briefing_tui.ui.screens.dialogs import AddFeedScreen, ErrorScreen, LinkPickerScreen, ThreadScreen
     from briefing_tui.ui.screens.help import HelpScreen
     from briefing_tui.ui.screens.reader import ReaderScreen
     from briefing_tui.ui.screens.search import SearchScreen
+    from briefing_tui.ui.screens.today import DigestList, TodayScreen
     from briefing_tui.ui.widgets.issue_list import IssueList
     from briefing_tui.ui.widgets.item_list import ItemList
     from briefing_tui.ui.widgets.section_list import SectionList
     from briefing_tui.ui.widgets.story_view import StoryView
+    from briefing_tui.ui.widgets.thread_list import ThreadList
 
     def bindings(*owners) -> list[Binding]:
         return [b for owner in owners for b in owner.BINDINGS if isinstance(b, Binding)]
@@ -29,8 +31,10 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
         ("Sections", bindings(SectionList)),
         ("Section rows", bindings(ItemList)),
         ("Story", bindings(StoryView)),
+        ("Other sources of a story", bindings(ThreadList)),
+        ("Today", bindings(TodayScreen, DigestList)),
         ("Search", bindings(SearchScreen)),
-        ("Dialogs", bindings(HelpScreen, AddFeedScreen, LinkPickerScreen, ErrorScreen)),
+        ("Dialogs", bindings(HelpScreen, AddFeedScreen, LinkPickerScreen, ThreadScreen, ErrorScreen)),
     ]
 
 

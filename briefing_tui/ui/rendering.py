@@ -15,7 +15,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from briefing_tui.library import IssueView, SearchHit
+from briefing_tui.library import DigestRow, IssueView, SearchHit, ThreadMember
 from briefing_tui.model import Briefing, Link, Story
 from briefing_tui.text import truncate
 
@@ -128,8 +128,11 @@ def intro_row(briefing: Briefing) -> Text | None:
     return Text(shown(first, 280), style="italic dim")
 
 
-def headline_row(story: Story, read: bool, starred: bool) -> Table:
+def headline_row(story: Story, read: bool, starred: bool, others: int = 0) -> Table:
+    """A story's title and lead; ``others``: how many other pieces its thread holds."""
     text = _title(story, read)
+    if others:
+        text.append(f"  +{others} source{'s' if others != 1 else ''}", style="italic")
     if story.lead:
         text.append("\n" + shown(story.lead, 160), style="dim")
     return _row(_marker(read, starred, story.sponsored), text)
@@ -205,6 +208,31 @@ def story_document(story: Story, view: IssueView) -> RenderableType:
             line.append("\n" + shown(link.url, 300), style="dim underline")
             parts.append(_row(Text(f"{number:>2}."), line))
     return Group(*parts)
+
+
+def member_row(member: ThreadMember, read: bool) -> Table:
+    """A piece of a thread: source and date, then its title; "read" when read there."""
+    meta = Text(shown(member.source or "unknown source", 60), style="bold")
+    meta.append(f" · {member.day}", style="dim")
+    if read:
+        meta.append(" · read", style="dim italic")
+    meta.append("\n" + shown(member.title, TITLE_LIMIT), style="dim" if read else "")
+    return _row(Text("·"), meta, 2)
+
+
+def digest_row(row: DigestRow) -> Table:
+    """A thread (or a story alone) of the day: title, who covered it, each bottom line."""
+    sources = list(dict.fromkeys(member.source or "unknown source" for member in row.members))
+    title = Text(shown(row.title, TITLE_LIMIT), style="bold" if row.unread else "dim")
+    meta = Text(shown(", ".join(sources), 200), style="dim")
+    if row.unread:
+        meta.append(f" · {row.unread} unread", style="bold")
+    parts: list[RenderableType] = [title, meta]
+    for source, bottom_line in row.bottom_lines[:6]:
+        line = Text(shown(source, 60) + ": ", style="italic")
+        line.append(shown(bottom_line, PARAGRAPH_LIMIT))
+        parts.append(_row(Text("›"), line, 2))
+    return _row(_marker(not row.unread, False), Group(*parts))
 
 
 def paragraph_row(paragraph: str) -> Table:

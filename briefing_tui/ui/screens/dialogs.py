@@ -1,4 +1,4 @@
-"""Small modal dialogs: adding a feed, picking one of a story's links."""
+"""Small modal dialogs: adding a feed, picking one of a story's links, an article's thread."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from briefing_tui.library import ThreadMember, ThreadView
 from briefing_tui.model import Link
 from briefing_tui.text import truncate
 from briefing_tui.ui.rendering import shown
+from briefing_tui.ui.widgets.thread_list import MemberOption, ThreadList
 
 
 class AddFeedScreen(ModalScreen[tuple[str, str | None] | None]):
@@ -96,3 +98,32 @@ class ErrorScreen(ModalScreen[None]):
             yield Static(Text("briefing-tui cannot start", style="bold"))
             yield Static(Text(self.message))
             yield Static(Text("q quits", style="dim"))
+
+
+class ThreadScreen(ModalScreen[ThreadMember | None]):
+    """The other pieces of a thread, for an issue read as one article (stories show theirs inline)."""
+
+    BINDINGS = [Binding("escape,t", "cancel", "Close the thread", id="thread.close")]
+
+    def __init__(self, view: ThreadView, here: tuple[str, str | None]) -> None:
+        super().__init__()
+        self.view = view
+        self.here = here
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text(shown(self.view.thread.title, 200), style="bold"))
+            yield ThreadList(id="thread-list")
+            yield Static(Text("Enter opens it · Esc closes", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one(ThreadList).show_thread(self.view, self.here)
+        self.query_one(ThreadList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if isinstance(event.option, MemberOption):
+            self.dismiss(event.option.member)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -23,19 +23,21 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from briefing_tui.library import IssueView, Library, StoreError
+from briefing_tui.library import IssueView, Library, StoreError, ThreadMember
 from briefing_tui.model import Link, Story
 from briefing_tui.samples import sample_paths
 from briefing_tui.text import is_openable, truncate
 from briefing_tui.ui import rendering
 from briefing_tui.ui.messages import IssueLoaded, RefreshFinished, RefreshProgress, SampleImported
-from briefing_tui.ui.screens.dialogs import AddFeedScreen, LinkPickerScreen
+from briefing_tui.ui.screens.dialogs import AddFeedScreen, LinkPickerScreen, ThreadScreen
 from briefing_tui.ui.screens.help import HelpScreen
 from briefing_tui.ui.screens.search import SearchJump, SearchScreen
+from briefing_tui.ui.screens.today import TodayScreen
 from briefing_tui.ui.widgets.issue_list import IssueList
 from briefing_tui.ui.widgets.item_list import ItemList, LinkOption, ParagraphOption
 from briefing_tui.ui.widgets.section_list import SectionList
 from briefing_tui.ui.widgets.story_view import StoryView
+from briefing_tui.ui.widgets.thread_list import MemberOption
 
 #: Where a search hit in each section lands.
 _STORY_SECTIONS = ("headlines", "lead", "body")
@@ -53,6 +55,8 @@ class ReaderScreen(Screen):
         Binding("right_square_bracket", "step_issue(1)", "Next issue", show=False, id="next_issue"),
         Binding("left_square_bracket", "step_issue(-1)", "Previous issue", show=False, id="previous_issue"),
         Binding("slash", "search", "Search", id="search"),
+        Binding("t", "thread", "Thread", show=False, id="thread"),
+        Binding("T", "today", "Today", id="today"),
         Binding("m", "toggle_read", "Read/unread", id="toggle_read"),
         Binding("M", "mark_issue_read", "Mark issue read", show=False, id="mark_issue_read"),
         Binding("u", "toggle_unread_only", "Unread only", show=False, id="unread_only"),
@@ -201,6 +205,8 @@ class ReaderScreen(Screen):
         then = message.then
         if then and then[0] == "jump":
             self.jump_to(then[1] or "")
+        elif then and then[0] == "section":
+            self.show_section(then[1] if then[1] in known else "headlines", focus=True)
         elif then and then[0] in ("first_unread", "last_unread"):
             story = self._unread_story(then[0] == "first_unread")
             if story is not None:
@@ -263,8 +269,10 @@ class ReaderScreen(Screen):
             if intro is not None:
                 options.append(Option(intro, id="intro", disabled=True))
             for story in briefing.stories:
+                thread = view.threads.get(story.id)
+                others = len(thread.thread.members) - 1 if thread else 0
                 options.append(
-                    Option(rendering.headline_row(story, story.id in read, story.id in starred), id=f"story:{story.id}")
+                    Option(rendering.headline_row(story, story.id in read, story.id in starred, others), id=f"story:{story.id}")
                 )
         elif key == "unpacked":
             for story in briefing.stories:
@@ -352,7 +360,7 @@ class ReaderScreen(Screen):
         view = self.query_one(StoryView)
         view.display = True
         view.border_title = self._section_title(self.section) + " › story"
-        view.show(rendering.story_document(story, self.view), story_id)
+        view.show(rendering.story_document(story, self.view), story_id, self.view.threads.get(story_id), (self.view.id, story_id))
         view.focus()
 
     @property
@@ -619,13 +627,52 @@ class ReaderScreen(Screen):
         self.app.push_screen(SearchScreen(self.library), self.jump_from_search)
 
     def jump_from_search(self, jump: SearchJump | None) -> None:
-        if jump is None:
-            return
+        if jump is not None:
+            self.go_to(jump.issue_id, ("jump", f"{jump.section}\x1f{jump.item_id}"))
+
+    def go_to(self, issue_id: str, then: tuple[str, str | None]) -> None:
+        """Open another issue, dropping the list's filters when they hide it."""
         if self.unread_only or self.source_filter:
-            if self.library.position_of(jump.issue_id, unread_only=self.unread_only, source=self.source_filter) is None:
+            if self.library.position_of(issue_id, unread_only=self.unread_only, source=self.source_filter) is None:
                 self.unread_only, self.source_filter = False, None
-        self.reload_issues(keep=jump.issue_id)
-        self.load_issue(jump.issue_id, ("jump", f"{jump.section}\x1f{jump.item_id}"))
+        self.reload_issues(keep=issue_id)
+        self.load_issue(issue_id, then)
+
+    def open_member(self, member: ThreadMember | None) -> None:
+        """Open a piece of a thread: a story of another issue, or a whole issue."""
+        if member is None:
+            return
+        if member.item_id:
+            self.go_to(member.issue_id, ("jump", f"headlines\x1f{member.item_id}"))
+        else:
+            self.go_to(member.issue_id, ("section", "intro"))
+
+    @on(OptionList.OptionSelected, "#story-thread")
+    def thread_member_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if isinstance(event.option, MemberOption):
+            self.open_member(event.option.member)
+
+    def action_thread(self) -> None:
+        """Show who else covered the story under the cursor (or this article)."""
+        if self.view is None:
+            return
+        if not self.story_open:
+            item = self.current_item() or ""
+            if item.startswith("story:"):
+                self.open_story(item.split(":", 1)[1])
+            elif not self.view.briefing.stories and "" in self.view.threads:
+                self.app.push_screen(ThreadScreen(self.view.threads[""], (self.view.id, None)), self.open_member)
+                return
+        story = self.query_one(StoryView)
+        if self.story_open and story.thread_list.display:
+            story.thread_list.focus()
+            self.call_after_refresh(story.scroll_to_widget, story.thread_list, animate=False)
+        else:
+            self.app.notify("No other issue covered this.", markup=False)
+
+    def action_today(self) -> None:
+        self.app.push_screen(TodayScreen(self.library), self.open_member)
 
     def jump_to(self, spec: str) -> None:
         section, _, item_id = spec.partition("\x1f")

@@ -1,4 +1,5 @@
-"""One story, whole: kicker, title, lead, Unpacked bullets, Bottom line, body and links."""
+"""One story, whole: kicker, title, lead, Unpacked bullets, Bottom line, body and links, then
+the other sources that covered it (its thread)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from briefing_tui.library import ThreadView
+from briefing_tui.ui.widgets.thread_list import ThreadList
 from briefing_tui.ui.widgets.titles import DisplayTitles
 
 
@@ -20,12 +23,18 @@ class StoryView(DisplayTitles, VerticalScroll):
         Binding("b,pageup", "page_up", "Page up", show=False, id="story.page_up"),
     ]
 
+    story_id: str | None = None
+
     def compose(self):
         yield Static(id="story-body")
+        yield ThreadList(id="story-thread")
 
-    def show(self, renderable: RenderableType, story_id: str) -> None:
+    def show(self, renderable: RenderableType, story_id: str, thread: ThreadView | None, here: tuple[str, str | None]) -> None:
         self.story_id = story_id
         self.query_one("#story-body", Static).update(renderable)
+        self.query_one(ThreadList).show_thread(thread, here)
         self.scroll_home(animate=False)
 
-    story_id: str | None = None
+    @property
+    def thread_list(self) -> ThreadList:
+        return self.query_one(ThreadList)
