@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
@@ -34,11 +35,14 @@ MAX_TERMS = 48
 #: The most characters read from one part of a piece (a 200,000-word issue costs as much as a long one).
 PART_CHARS = 1500
 #: Similarity from which two pieces report the same event.
-MATCH = 0.34
+MATCH = 0.25
 #: Distinct rare terms two pieces must share besides a high similarity.
 MIN_SHARED = 3
 #: A term is rare when at most this share of all pieces holds it.
 RARE_SHARE = 0.05
+#: Rarity is counted as if among at least this many pieces: in a new, small cache one event
+#: covered five times would otherwise make its own names look common.
+MIN_PIECES = 1000
 
 _FIELD_WEIGHT = {"title": 3.0, "lead": 2.0, "bottom_line": 1.5, "rest": 1.0}
 #: The most one term weighs in one piece, however often it is repeated.
@@ -48,6 +52,7 @@ _NUMBER_BOOST = 1.3
 _LINK_WEIGHT = 4.0
 
 _WORD = re.compile(r"\$?\d[\d,]*(?:\.\d+)?%?|[^\W\d_][^\W_]*(?:['’][^\W\d_]+)?")
+_HAS_DIGIT = re.compile(r"\d").search
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
 
 STOP_WORDS = frozenset(
@@ -72,6 +77,7 @@ STOP_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """A word as compared: lower case, no diacritics, no plural "s"."""
     if not word.isascii():
@@ -112,7 +118,7 @@ def words(text: str, *, names: bool = True) -> Iterable[tuple[str, float]]:
             before = text[max(0, match.start() - 3) : match.start()]
             if not _SENTENCE_END.search(before) and "\n" not in before:
                 boost = _NAME_BOOST
-        if any(char.isdigit() for char in token):
+        if _HAS_DIGIT(token):
             boost = max(boost, _NAME_BOOST)  # model and part names: "HBM4", "M5"
         yield term, boost
 
@@ -226,9 +232,10 @@ class Rarity:
     """Inverse document frequency of terms among all pieces."""
 
     def __init__(self, total: int, counts: Callable[[str], int]):
-        self.total = max(total, 50)
+        self.total = max(total, MIN_PIECES)
         self._counts = counts
         self._cache: dict[str, float] = {}
+        self._rare: dict[str, bool] = {}
         self.rare_limit = max(2.0, self.total * RARE_SHARE)
 
     def count(self, term: str) -> int:
@@ -242,7 +249,10 @@ class Rarity:
         return value
 
     def is_rare(self, term: str) -> bool:
-        return self._counts(term) <= self.rare_limit
+        rare = self._rare.get(term)
+        if rare is None:
+            rare = self._rare[term] = self._counts(term) <= self.rare_limit
+        return rare
 
 
 def mass(terms: Mapping[str, float], idf: Rarity) -> float:
