@@ -35,3 +35,7 @@ class SampleImported(Message):
     def __init__(self, report: ImportReport) -> None:
         super().__init__()
         self.report = report
+
+
+class ThreadsPlaced(Message):
+    """Issues waiting to be grouped into threads have been."""

@@ -28,7 +28,7 @@ from briefing_tui.model import Link, Story
 from briefing_tui.samples import sample_paths
 from briefing_tui.text import is_openable, truncate
 from briefing_tui.ui import rendering
-from briefing_tui.ui.messages import IssueLoaded, RefreshFinished, RefreshProgress, SampleImported
+from briefing_tui.ui.messages import IssueLoaded, RefreshFinished, RefreshProgress, SampleImported, ThreadsPlaced
 from briefing_tui.ui.screens.dialogs import AddFeedScreen, LinkPickerScreen, ThreadScreen
 from briefing_tui.ui.screens.help import HelpScreen
 from briefing_tui.ui.screens.search import SearchJump, SearchScreen
@@ -114,6 +114,28 @@ class ReaderScreen(Screen):
             self.call_after_refresh(self.open_current_issue)
         for notice in self.library.notices:
             self.app.notify(notice, severity="warning", timeout=15, markup=False)
+        self.call_after_refresh(self.place_pending_threads)
+
+    @work(thread=True, exclusive=True, group="threads")
+    def place_pending_threads(self) -> None:
+        """Group issues stored before threads existed (or by a program that stopped first)."""
+        try:
+            pending = self.library.pending_threads()
+            if not pending:
+                return
+            status = self.query_one("#status", Static)
+            self.app.call_from_thread(status.update, Text(f"Finding stories other sources covered ({pending} issues)…", style="dim"))
+            self.library.update_threads()
+        except StoreError as error:
+            self.app.call_from_thread(self.app.notify, f"Could not group stories into threads: {error}", severity="warning", markup=False)
+            return
+        self.post_message(ThreadsPlaced())
+
+    def on_threads_placed(self, _message: ThreadsPlaced) -> None:
+        if not self.refreshing:
+            self.query_one("#status", Static).update("")
+        if self.view is not None and not self.story_open:
+            self.load_issue(self.view.id)
 
     @work(thread=True, exclusive=True, group="import")
     def import_sample(self) -> None:
@@ -505,7 +527,7 @@ class ReaderScreen(Screen):
         if self.story_open:
             story = self._story(item_id)
             if story is not None:
-                self.query_one(StoryView).show(rendering.story_document(story, self.view), item_id)
+                self.query_one(StoryView).update_document(rendering.story_document(story, self.view))
         self.after_marks()
         self.app.notify("Starred." if starred else "Star removed.", markup=False)
 

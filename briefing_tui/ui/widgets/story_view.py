@@ -35,6 +35,10 @@ class StoryView(DisplayTitles, VerticalScroll):
         self.query_one(ThreadList).show_thread(thread, here)
         self.scroll_home(animate=False)
 
+    def update_document(self, renderable: RenderableType) -> None:
+        """Draw the open story again (a mark changed), where the reader is in it."""
+        self.query_one("#story-body", Static).update(renderable)
+
     @property
     def thread_list(self) -> ThreadList:
         return self.query_one(ThreadList)
