@@ -36,6 +36,9 @@ MAX_TERMS = 48
 PART_CHARS = 1500
 #: Similarity from which two pieces report the same event.
 MATCH = 0.25
+#: The least weight a piece is measured against: a one-line item with a few words would
+#: otherwise be "covered" by any story that shares two of them.
+MASS_FLOOR = 300.0
 #: Distinct rare terms two pieces must share besides a high similarity.
 MIN_SHARED = 3
 #: A term is rare when at most this share of all pieces holds it.
@@ -73,6 +76,7 @@ STOP_WORDS = frozenset(
     bottom line unpacked plus why matters matter big picture details read reading story stories
     newsletter issue today's according announced announces announcement reported reports report
     company companies firm people time times lot lots good great thanks morning happy welcome
+    minute minutes min sponsor sponsored
     """.split()
 )
 
@@ -270,7 +274,7 @@ def similarity(
     if not shared:
         return 0.0, 0
     covered = sum(min(a[term], b[term]) * idf(term) for term in shared)
-    whole = min(masses) if masses else min(mass(a, idf), mass(b, idf))
+    whole = max(min(masses) if masses else min(mass(a, idf), mass(b, idf)), MASS_FLOOR)
     rare = sum(1 for term in shared if idf.is_rare(term))
     return (covered / whole if whole > 0 else 0.0), rare
 

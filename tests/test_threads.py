@@ -363,3 +363,23 @@ def test_synthetic_days_give_the_same_threads_in_any_import_order():
         assert partition(second) == expected
     finally:
         second.close()
+
+
+def test_real_digests_a_day_apart_keep_different_slack_stories_apart():
+    """Two real link digests: "Vercel Agent comes to Slack" and "Slack launches Slack Code"
+    share Slack, agents and teams, and are different events."""
+    from tests.conftest import CORPORA
+
+    folder = CORPORA / "newsletters"
+    files = [folder / "tldr-ai_2026-08-20.md", folder / "tldr-tech_2026-08-21.md"]
+    if not all(path.exists() for path in files):
+        pytest.skip("../shared/corpora is not present")
+    library = open_library()
+    try:
+        import_files(library, *files)
+        titles = {title: thread for title, thread in library.cache.conn.execute("SELECT title, thread FROM pieces")}
+        vercel = next(t for title, t in titles.items() if title.startswith("Vercel Agent comes to Slack"))
+        slack_code = next(t for title, t in titles.items() if title.startswith("Slack launches Slack Code"))
+        assert vercel is None or vercel != slack_code
+    finally:
+        library.close()
