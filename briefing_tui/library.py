@@ -284,8 +284,13 @@ class Library:
         jobs: int | None = None,
         progress: Callable[[FeedOutcome, int, int], None] | None = None,
         urls: Sequence[str] | None = None,
+        thread: bool = True,
     ) -> RefreshReport:
-        """Fetch every subscription (or ``urls``) and store what changed. Blocks until done."""
+        """Fetch every subscription (or ``urls``) and store what changed. Blocks until done.
+
+        With ``thread`` False the new issues are left for :meth:`update_threads` (the reader
+        groups them in the background once the new issues can be read).
+        """
         import asyncio
 
         from briefing_tui.fetch import FetchRequest, fetch_all
@@ -314,7 +319,8 @@ class Library:
         if not requests:
             for mailbox in mailboxes:
                 done(self._refresh_mailbox(mailbox))
-            self._thread_quietly()
+            if thread:
+                self._thread_quietly()
             return report
         fetch_config = self.config.fetch
         if jobs:
@@ -354,7 +360,8 @@ class Library:
                 pool.shutdown(wait=False, cancel_futures=True)
         for mailbox in mailboxes:
             done(self._refresh_mailbox(mailbox))
-        self._thread_quietly()
+        if thread:
+            self._thread_quietly()
         return report
 
     def _thread_quietly(self) -> None:

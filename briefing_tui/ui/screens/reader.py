@@ -726,7 +726,9 @@ class ReaderScreen(Screen):
     def refresh_feeds(self, urls: list[str] | None = None) -> None:
         try:
             report = self.library.refresh(
-                urls=urls, progress=lambda outcome, done, total: self.post_message(RefreshProgress(outcome, done, total))
+                urls=urls,
+                progress=lambda outcome, done, total: self.post_message(RefreshProgress(outcome, done, total)),
+                thread=False,
             )
         except Exception as error:  # noqa: BLE001 - shown to the user, the reader keeps running
             self.post_message(RefreshFinished(None, str(error)))
@@ -748,6 +750,7 @@ class ReaderScreen(Screen):
         report = message.report
         keep = self.view.id if self.view else None
         self.reload_issues(keep=keep)
+        self.place_pending_threads()
         if self.view is None:
             self.open_current_issue()
         failed = report.failed
