@@ -220,6 +220,25 @@ Body of the issue goes here with several words about the news of the day.
     assert not any("Wrong Name Weekly" in t for t in visible_texts(briefing))
 
 
+def test_from_publication_and_date_line_names_the_source():
+    text = """Chipmaker doubles its wafer output
+
+From The Kernel Post — February 12, 2026
+
+The company said on Thursday that its second fab is now running at full speed, two months early.
+
+Analysts expect prices to fall by summer as the new capacity reaches customers.
+"""
+    briefing = parse(text, "article.txt")
+    assert briefing.source == "The Kernel Post"
+    assert briefing.date == "2026-02-12"
+    assert briefing.subtitle is None
+    assert not any("From The Kernel Post" in t for t in visible_texts(briefing))
+    # a sentence that starts with "From" and names a day is no source
+    sentence = parse(text.replace("From The Kernel Post — February 12, 2026", "From now on, prices rise — February 12, 2026"), "a.txt")
+    assert sentence.source != "now on, prices rise"
+
+
 def test_publication_from_sender_shapes():
     assert publication_from_sender("Tyler from Acme", None) == "Acme"
     assert publication_from_sender("Casey Doe", "casey@examplenews.com") == "Examplenews"
