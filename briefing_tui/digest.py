@@ -23,6 +23,8 @@ class DigestRow:
     bottom_lines: tuple[tuple[str, str], ...]
     #: Item ids of the member stories not read yet.
     unread_ids: tuple[str, ...]
+    #: The thread's members of other days.
+    elsewhere: tuple[ThreadMember, ...] = ()
 
     @property
     def unread(self) -> int:
@@ -43,6 +45,10 @@ class DigestRow:
                 for m in self.members
             ],
             "bottom_lines": [{"source": source, "text": text} for source, text in self.bottom_lines],
+            "other_days": [
+                {"issue_id": m.issue_id, "item_id": m.item_id, "title": m.title, "source": m.source, "date": m.day}
+                for m in self.elsewhere
+            ],
         }
 
 
@@ -69,6 +75,9 @@ class Digest:
             lines.append(f"## {_md(row.title)}")
             lines.append("")
             lines.append(f"*{_md(sources)}*" + (f" · {row.unread} unread" if row.unread else ""))
+            if row.elsewhere:
+                lines.append("")
+                lines.append("Also: " + "; ".join(f"{_md(m.source or 'unknown source')}, {m.day}" for m in row.elsewhere))
             lines.append("")
             for source, text in row.bottom_lines:
                 lines.append(f"- **{_md(source)}:** {_md(text)}")
@@ -90,6 +99,7 @@ def build_digest(
     pieces: list[tuple[int | None, ThreadMember]],
     briefings: Mapping[str, Briefing],
     read: Collection[str],
+    elsewhere: Mapping[int, tuple[ThreadMember, ...]] | None = None,
 ) -> Digest:
     """Group the day's pieces by thread: threads covered by most sources first, then in the
     order of the issue list (newest first)."""
@@ -110,7 +120,9 @@ def build_digest(
                 unread.append(member.item_id)
         stories = [member for member in members if member.item_id is not None]
         title = (stories or members)[0].title
-        rows.append(DigestRow(key if isinstance(key, int) else None, title, tuple(members), tuple(bottom_lines), tuple(unread)))
+        thread = key if isinstance(key, int) else None
+        others = (elsewhere or {}).get(thread, ()) if thread is not None else ()
+        rows.append(DigestRow(thread, title, tuple(members), tuple(bottom_lines), tuple(unread), others))
     order = {id(row): index for index, row in enumerate(rows)}
     rows.sort(key=lambda row: (-len({m.source or m.issue_id for m in row.members}), -len(row.members), order[id(row)]))
     return Digest(day, tuple(rows), len({member.issue_id for _thread, member in pieces}))

@@ -30,6 +30,7 @@ from briefing_tui.store.threads import (
     day_pieces,
     neighbour_day,
     thread_of,
+    thread_of_number,
     thread_sizes,
     threads,
 )
@@ -692,8 +693,13 @@ class Library:
                 briefing = self.cache.issue(issue_id)
                 if briefing is not None:
                     briefings[issue_id] = briefing
+            elsewhere = {}
+            for number in {thread for thread, _member in pieces if thread is not None}:
+                found = thread_of_number(self.cache.conn, number)
+                if found is not None:
+                    elsewhere[number] = tuple(m for m in found.members if m.day != day)
         ids = [member.item_id for _thread, member in pieces if member.item_id]
-        return build_digest(day, pieces, briefings, self.state.read_ids(ids))
+        return build_digest(day, pieces, briefings, self.state.read_ids(ids), elsewhere)
 
     # -- marks -----------------------------------------------------------------------------------
     # Marks and stars are written outside the library lock: the state store serialises its own

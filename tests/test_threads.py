@@ -320,8 +320,14 @@ def test_digest_command_groups_the_day_by_thread(capsys):
     assert sources == sorted(sources, reverse=True)
     assert sum(row["unread"] for row in digest["rows"]) > 0
     assert any(row["bottom_lines"] for row in digest["rows"])
+    # a thread's coverage on other days is named on its row
+    codex = next(row for row in digest["rows"] if any("Codex" in m["title"] for m in row["other_days"]))
+    assert {m["date"] for m in codex["other_days"]} == {"2026-02-12", "2026-02-13"}
+    assert len(codex["other_days"]) == 4
+    assert all(m["date"] == "2026-02-14" for m in codex["members"])
     code, out, _err = cli(capsys, "digest", "--date", "2026-02-14")
     assert out.startswith("# Digest for 2026-02-14")
+    assert "Also: " in out
     # the default day is the newest day with unread stories
     code, out, _err = cli(capsys, "mark-read", "--all")
     code, out, _err = cli(capsys, "digest", "--format", "json")

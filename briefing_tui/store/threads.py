@@ -279,11 +279,15 @@ def thread_of(conn: sqlite3.Connection, issue_id: str, item_id: str | None) -> T
     ).fetchone()
     if not row or row[0] is None:
         return None
+    return thread_of_number(conn, row[0])
+
+
+def thread_of_number(conn: sqlite3.Connection, number: int) -> Thread | None:
     found = _threads(
         conn.execute(
             f"SELECT {_MEMBER_COLUMNS} FROM pieces p JOIN issues i ON i.id = p.issue_id"
             " WHERE p.thread = ? ORDER BY p.day, i.sort_date, i.position, p.issue_id",
-            (row[0],),
+            (number,),
         )
     )
     return found[0] if found else None

@@ -223,16 +223,21 @@ def member_row(member: ThreadMember, read: bool) -> Table:
 def digest_row(row: DigestRow) -> Table:
     """A thread (or a story alone) of the day: title, who covered it, each bottom line."""
     sources = list(dict.fromkeys(member.source or "unknown source" for member in row.members))
-    title = Text(shown(row.title, TITLE_LIMIT), style="bold" if row.unread else "dim")
+    # an article has no read mark: it is never shown as read
+    read = not row.unread and any(member.item_id for member in row.members)
+    title = Text(shown(row.title, TITLE_LIMIT), style="dim" if read else "bold")
     meta = Text(shown(", ".join(sources), 200), style="dim")
     if row.unread:
         meta.append(f" · {row.unread} unread", style="bold")
+    if row.elsewhere:
+        other = list(dict.fromkeys(f"{m.source or 'unknown source'} ({m.day[5:]})" for m in row.elsewhere))
+        meta.append(shown(" · also " + ", ".join(other), 200), style="dim italic")
     parts: list[RenderableType] = [title, meta]
     for source, bottom_line in row.bottom_lines[:6]:
         line = Text(shown(source, 60) + ": ", style="italic")
         line.append(shown(bottom_line, PARAGRAPH_LIMIT))
         parts.append(_row(Text("›"), line, 2))
-    return _row(_marker(not row.unread, False), Group(*parts))
+    return _row(_marker(read or not row.unread, False), Group(*parts))
 
 
 def paragraph_row(paragraph: str) -> Table:
