@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from briefing_tui.model import Briefing
-from briefing_tui.store.threads import ThreadMember
+from briefing_tui.store.threads import ThreadMember, headline_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,15 +40,9 @@ class DigestRow:
             "thread": self.thread,
             "title": self.title,
             "unread": self.unread,
-            "members": [
-                {"issue_id": m.issue_id, "item_id": m.item_id, "title": m.title, "source": m.source, "date": m.day}
-                for m in self.members
-            ],
+            "members": [member.to_dict() for member in self.members],
             "bottom_lines": [{"source": source, "text": text} for source, text in self.bottom_lines],
-            "other_days": [
-                {"issue_id": m.issue_id, "item_id": m.item_id, "title": m.title, "source": m.source, "date": m.day}
-                for m in self.elsewhere
-            ],
+            "other_days": [member.to_dict() for member in self.elsewhere],
         }
 
 
@@ -118,8 +112,7 @@ def build_digest(
                 bottom_lines.append((member.source or briefing.title, story.bottom_line))
             if member.item_id is not None and member.item_id not in read:
                 unread.append(member.item_id)
-        stories = [member for member in members if member.item_id is not None]
-        title = (stories or members)[0].title
+        title = headline_of(members)
         thread = key if isinstance(key, int) else None
         others = (elsewhere or {}).get(thread, ()) if thread is not None else ()
         rows.append(DigestRow(thread, title, tuple(members), tuple(bottom_lines), tuple(unread), others))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -235,6 +235,9 @@ class ThreadMember:
     source: str | None
     day: str
 
+    def to_dict(self) -> dict:
+        return {"issue_id": self.issue_id, "item_id": self.item_id, "title": self.title, "source": self.source, "date": self.day}
+
 
 @dataclass(frozen=True, slots=True)
 class Thread:
@@ -243,9 +246,7 @@ class Thread:
 
     @property
     def title(self) -> str:
-        """A story's title rather than a whole article's (shorter, it names the event), the first."""
-        stories = [member for member in self.members if member.item_id is not None]
-        return (stories or list(self.members))[0].title
+        return headline_of(self.members)
 
     @property
     def sources(self) -> int:
@@ -255,11 +256,14 @@ class Thread:
         return {
             "id": self.id,
             "title": self.title,
-            "members": [
-                {"issue_id": m.issue_id, "item_id": m.item_id, "title": m.title, "source": m.source, "date": m.day}
-                for m in self.members
-            ],
+            "members": [member.to_dict() for member in self.members],
         }
+
+
+def headline_of(members: Sequence[ThreadMember]) -> str:
+    """What a group of pieces is called: the first story's title rather than an article's (a
+    story's title is shorter and names the event)."""
+    return next((member.title for member in members if member.item_id is not None), members[0].title)
 
 
 _MEMBER_COLUMNS = "p.thread, p.issue_id, p.item_id, p.title, i.source, p.day"
