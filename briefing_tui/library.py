@@ -113,6 +113,18 @@ class ThreadView:
     #: Item ids of the members that are read.
     read: frozenset[str]
 
+    def others(self, here: tuple[str, str | None]) -> list[ThreadMember]:
+        """The members other than the piece at ``here`` (issue id, item id)."""
+        return [m for m in self.thread.members if (m.issue_id, m.item_id) != here]
+
+    def coverage(self, here: tuple[str, str | None]) -> tuple[int, int]:
+        """(other sources, other issues) that covered the piece at ``here``: its own source's
+        other issues (a follow-up, a deep dive) are other issues, not other sources."""
+        own = next((m.source for m in self.thread.members if (m.issue_id, m.item_id) == here), None)
+        others = self.others(here)
+        sources = {m.source or m.issue_id for m in others} - {own}
+        return len(sources), len(others)
+
 
 @dataclass(frozen=True, slots=True)
 class IssueView:

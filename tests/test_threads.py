@@ -315,8 +315,8 @@ def test_digest_command_groups_the_day_by_thread(capsys):
     assert digest["date"] == "2026-02-14"
     titles = [row["title"] for row in digest["rows"]]
     assert all("sponsor" not in title.lower() for title in titles)
-    # rows covered by most sources first
-    sources = [len({m["source"] for m in row["members"]}) for row in digest["rows"]]
+    # rows covered by most sources (on any day) first
+    sources = [len({m["source"] for m in row["members"] + row["other_days"]}) for row in digest["rows"]]
     assert sources == sorted(sources, reverse=True)
     assert sum(row["unread"] for row in digest["rows"]) > 0
     assert any(row["bottom_lines"] for row in digest["rows"])

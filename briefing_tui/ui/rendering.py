@@ -128,11 +128,21 @@ def intro_row(briefing: Briefing) -> Text | None:
     return Text(shown(first, 280), style="italic dim")
 
 
-def headline_row(story: Story, read: bool, starred: bool, others: int = 0) -> Table:
-    """A story's title and lead; ``others``: how many other pieces its thread holds."""
+def coverage_label(sources: int, issues: int, *, long: bool = False) -> str:
+    """"+3 sources" (or "Also covered by 3 other sources"); "+1 more" when only the story's own
+    source came back to it."""
+    if sources:
+        plural = "s" if sources != 1 else ""
+        return f"Also covered by {sources} other source{plural}" if long else f"+{sources} source{plural}"
+    plural = "s" if issues != 1 else ""
+    return f"Also in {issues} other issue{plural}" if long else f"+{issues} more"
+
+
+def headline_row(story: Story, read: bool, starred: bool, coverage: tuple[int, int] = (0, 0)) -> Table:
+    """A story's title and lead; ``coverage``: other sources and issues in its thread."""
     text = _title(story, read)
-    if others:
-        text.append(f"  +{others} source{'s' if others != 1 else ''}", style="italic")
+    if coverage[1]:
+        text.append("  " + coverage_label(*coverage), style="italic")
     if story.lead:
         text.append("\n" + shown(story.lead, 160), style="dim")
     return _row(_marker(read, starred, story.sponsored), text)

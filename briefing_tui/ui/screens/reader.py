@@ -292,9 +292,9 @@ class ReaderScreen(Screen):
                 options.append(Option(intro, id="intro", disabled=True))
             for story in briefing.stories:
                 thread = view.threads.get(story.id)
-                others = len(thread.thread.members) - 1 if thread else 0
+                coverage = thread.coverage((view.id, story.id)) if thread else (0, 0)
                 options.append(
-                    Option(rendering.headline_row(story, story.id in read, story.id in starred, others), id=f"story:{story.id}")
+                    Option(rendering.headline_row(story, story.id in read, story.id in starred, coverage), id=f"story:{story.id}")
                 )
         elif key == "unpacked":
             for story in briefing.stories:

@@ -94,7 +94,7 @@ class TodayScreen(Screen[ThreadMember | None]):
         status.update(
             Text(
                 f"{digest.issues} issue{'s' if digest.issues != 1 else ''} · {stories} stor{'ies' if stories != 1 else 'y'}"
-                f" · {digest.unread} unread · [ and ] change the day · Enter reads the story"
+                f" · {digest.unread} unread · [ ] other days · Enter reads"
             )
         )
         rows.add_options(DigestOption(row) for row in digest.rows)

@@ -28,13 +28,12 @@ class ThreadList(DisplayTitles, OptionList):
     def show_thread(self, view: ThreadView | None, here: tuple[str, str | None]) -> None:
         """List ``view``'s members except the piece at ``here`` (issue id, item id)."""
         self.clear_options()
-        others = [m for m in view.thread.members if (m.issue_id, m.item_id) != here] if view else []
+        others = view.others(here) if view else []
         self.display = bool(others)
         if not others:
             return
         self.add_options(MemberOption(member, member.item_id in view.read) for member in others)
-        sources = len({member.source or member.issue_id for member in others})
-        self.border_title = f"Also covered by {sources} other source{'s' if sources != 1 else ''}"
+        self.border_title = rendering.coverage_label(*view.coverage(here), long=True)
         read_in = list(dict.fromkeys(m.source or "another issue" for m in others if m.item_id in view.read))
         self.border_subtitle = rendering.shown("already read in " + ", ".join(read_in), 120) if read_in else None
         self.highlighted = 0
