@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Footer, Header
 
 from briefing_tui.ui.screens.help import HelpScreen
@@ -85,6 +86,34 @@ async def test_issue_list_moves_with_j_k_and_arrows():
         await pilot.press("k")  # already at the top
         await settle(pilot)
         assert issues.cursor == 0
+
+
+def _row_backgrounds(issues: IssueList, row: int) -> set:
+    """Background colours of every cell of both lines of an issue row, as drawn."""
+    top = row * 2 - issues.scroll_offset.y
+    return {segment.style.bgcolor for y in (top, top + 1) for segment in issues.render_line(y) if segment.text}
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "nord", "gruvbox"])
+async def test_the_selected_issue_row_is_marked_in_every_theme(theme):
+    import_fixtures()
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.theme = theme
+        await pilot.pause()
+        _screen, issues, _sections, items, _story = parts(app)
+        for cursor in (0, 1):
+            issues.set_cursor(cursor)
+            await settle(pilot)
+            selected, other = _row_backgrounds(issues, cursor), _row_backgrounds(issues, 1 - cursor)
+            # one background across the whole selected row (title and meta line), not the others'
+            assert len(selected) == 1 and not selected & other, (selected, other)
+        focused = _row_backgrounds(issues, 1)
+        items.focus()
+        await pilot.pause()
+        blurred = _row_backgrounds(issues, 1)
+        assert len(blurred) == 1 and blurred != focused and not blurred & _row_backgrounds(issues, 0)
 
 
 async def test_enter_opens_issue_then_story_and_escape_backspace_go_back():

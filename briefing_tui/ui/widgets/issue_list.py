@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
@@ -177,23 +178,31 @@ class IssueList(DisplayTitles, ScrollView, can_focus=True):
         else:
             text = self._meta_line(issue, width)
         text.truncate(width, overflow="ellipsis", pad=True)
-        strip = Strip(list(text.render(self.app.console)), width).apply_style(base)
         if index == self.cursor:
+            # The cursor's background goes under the text in place of the pane's: a style
+            # applied to a strip only fills in what its segments leave unset.
             name = "issue-list--cursor" if self.has_focus else "issue-list--cursor-blurred"
-            strip = strip.apply_style(self.get_component_rich_style(name))
+            base = base + self.get_component_rich_style(name)
+        strip = Strip(list(text.render(self.app.console)), width).apply_style(base)
         return strip.crop_extend(0, width, base)
+
+    def _text_style(self, name: str) -> Style:
+        """A component's colour and text style without its background (the row's own, or the
+        cursor's, is laid under the whole line)."""
+        style = self.get_component_rich_style(name)
+        return Style(color=style.color, bold=style.bold, dim=style.dim, italic=style.italic)
 
     def _title_line(self, issue: IssueSummary, width: int) -> Text:
         unread = issue.unread > 0
-        style = self.get_component_rich_style("issue-list--unread" if unread else "issue-list--read")
+        style = self._text_style("issue-list--unread" if unread else "issue-list--read")
         marker = "● " if unread else "  "
         text = Text(marker, style=style)
         text.append(shown(issue.title, 300), style=style)
         return text
 
     def _meta_line(self, issue: IssueSummary, width: int) -> Text:
-        meta = self.get_component_rich_style("issue-list--meta")
-        count_style = self.get_component_rich_style("issue-list--count")
+        meta = self._text_style("issue-list--meta")
+        count_style = self._text_style("issue-list--count")
         counter = ""
         if issue.stories:
             counter = f"{issue.unread}/{issue.stories}" if issue.unread else "read"
