@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import shlex
+import subprocess
 import threading
 import webbrowser
 from collections import deque
@@ -15,7 +17,7 @@ from typing import Any
 import platformdirs
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
@@ -631,8 +633,22 @@ class ReaderScreen(Screen):
             # served to a browser: the link opens in the reader's browser, not on the server
             self.app.open_url(url, new_tab=True)
         else:
+            command = terminal_browser(url)
+            if command is not None:
+                self._run_in_terminal(command)
+                return
             self._open_in_browser(url)
         self.app.notify(f"Opening {truncate(url, 80)}", markup=False)
+
+    def _run_in_terminal(self, command: list[str]) -> None:
+        """Hand the terminal to a text-mode browser (w3m, lynx) and take it back when it exits,
+        as newsboat does; a browser that cannot start is one line."""
+        try:
+            with self.app.suspend():
+                subprocess.run(command, check=False)
+        except (OSError, SuspendNotSupported) as error:
+            self.app.notify(f"Could not run {command[0]}: {error}", severity="error", markup=False)
+        self.app.refresh(layout=True)
 
     @work(thread=True, group="browser")
     def _open_in_browser(self, url: str) -> None:
@@ -818,6 +834,28 @@ class ReaderScreen(Screen):
         empty.display = True
         self.query_one(ItemList).display = False
         self.query_one(StoryView).display = False
+
+
+#: Browsers that draw in the terminal: run in the foreground with the reader suspended.
+TEXT_BROWSERS = frozenset({"w3m", "lynx", "links", "links2", "elinks", "www-browser", "browsh", "carbonyl"})
+
+
+def terminal_browser(url: str) -> list[str] | None:
+    """The command line of the browser webbrowser would use, when it is a text-mode one
+    ($BROWSER naming w3m, or no graphical browser and w3m/lynx installed); else None."""
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return None
+    try:
+        parts = shlex.split(getattr(browser, "name", "") or "")
+    except ValueError:
+        return None
+    if not parts or Path(parts[0]).name not in TEXT_BROWSERS or getattr(browser, "background", False):
+        return None
+    if any("%s" in part for part in parts):  # BROWSER="w3m -N %s"
+        return [part.replace("%s", url) for part in parts]
+    return parts + [arg.replace("%s", url) for arg in getattr(browser, "args", None) or ["%s"]]
 
 
 def _file_name(title: str) -> str:
