@@ -743,6 +743,8 @@ async def test_o_opens_links_through_webbrowser(monkeypatch):
 
     opened = []
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    # a graphical browser: this machine's w3m or lynx would otherwise take the terminal
+    monkeypatch.setattr("briefing_tui.ui.screens.reader.terminal_browser", lambda url: None)
     ids = import_fixtures()
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -793,6 +795,8 @@ async def test_o_refuses_urls_that_are_not_http(monkeypatch):
 
     opened = []
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    # a graphical browser: this machine's w3m or lynx would otherwise take the terminal
+    monkeypatch.setattr("briefing_tui.ui.screens.reader.terminal_browser", lambda url: None)
     import_fixtures()
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -840,6 +844,8 @@ async def test_o_on_a_named_section_offers_its_links_in_the_picker(monkeypatch):
 
     opened = []
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    # a graphical browser: this machine's w3m or lynx would otherwise take the terminal
+    monkeypatch.setattr("briefing_tui.ui.screens.reader.terminal_browser", lambda url: None)
     import_files(UI_FIXTURES / "orchard_0602.md")
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -894,6 +900,8 @@ async def test_o_on_the_intro_opens_its_only_link(monkeypatch):
 
     opened = []
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    # a graphical browser: this machine's w3m or lynx would otherwise take the terminal
+    monkeypatch.setattr("briefing_tui.ui.screens.reader.terminal_browser", lambda url: None)
     import_files(UI_FIXTURES / "orchard_0602.md")
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -1415,6 +1423,8 @@ async def test_shortlist_shows_the_headings_its_items_stood_under(tmp_path, monk
 
     opened = []
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    # a graphical browser: this machine's w3m or lynx would otherwise take the terminal
+    monkeypatch.setattr("briefing_tui.ui.screens.reader.terminal_browser", lambda url: None)
     issue = tmp_path / "gearbox_212.md"
     issue.write_text(
         "# Gearbox Weekly #212\n\n## The new linker is here\n\n"
