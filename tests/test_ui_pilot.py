@@ -1451,3 +1451,24 @@ async def test_shortlist_shows_the_headings_its_items_stood_under(tmp_path, monk
         await pilot.press("g", "j", "j", "o")
         await settle(pilot)
         assert opened == ["https://cog.example/1.4"]
+
+
+async def test_following_a_quick_items_link_marks_it_read(monkeypatch):
+    import webbrowser
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    monkeypatch.setattr("briefing_tui.ui.screens.reader.terminal_browser", lambda url: None)
+    ids = import_fixtures()
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        first, second = ids.older_shortlist[:2]
+        await pilot.press("o")
+        await settle(pilot)
+        assert len(opened) == 1
+        assert first in read_ids() and second not in read_ids()

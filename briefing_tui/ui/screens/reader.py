@@ -619,6 +619,10 @@ class ReaderScreen(Screen):
         if not links:
             self.app.notify("No link here.", markup=False)
             return
+        # a quick item is read by following its link, as a story is by opening it
+        item = self.current_item() or ""
+        if self.mark_read_on_open and item.startswith("short:") and self.view and item[6:] not in self.view.read:
+            self._set_read([item[6:]], True)
         if len(links) == 1:
             self.open_url(links[0].url)
         else:
