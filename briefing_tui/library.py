@@ -28,10 +28,10 @@ from briefing_tui.store.threads import (
     Threader,
     ThreadMember,
     day_pieces,
+    issue_threads,
     neighbour_day,
     thread_of,
     thread_of_number,
-    thread_sizes,
     threads,
 )
 from briefing_tui.digest import Digest, DigestRow, build_digest
@@ -604,11 +604,7 @@ class Library:
             if briefing is None:
                 return None
             ids = [s.id for s in briefing.stories] + [i.id for i in briefing.shortlist]
-            found = {}
-            for item_id in thread_sizes(self.cache.conn, issue_id):
-                thread = thread_of(self.cache.conn, issue_id, item_id or None)
-                if thread is not None:
-                    found[item_id] = thread
+            found = issue_threads(self.cache.conn, issue_id)
         member_ids = [m.item_id for thread in found.values() for m in thread.members if m.item_id]
         read = self.state.read_ids(ids + member_ids)
         return IssueView(
@@ -667,11 +663,6 @@ class Library:
             return None
         ids = [member.item_id for member in thread.members if member.item_id]
         return ThreadView(thread, frozenset(self.state.read_ids(ids)))
-
-    def thread_sizes(self, issue_id: str) -> dict[str, int]:
-        """item id ("" for a story-less issue) -> other pieces in its thread, for threaded items."""
-        with self._lock:
-            return thread_sizes(self.cache.conn, issue_id)
 
     def threads(self, *, since: str | None = None, min_sources: int = 2) -> list[Thread]:
         self.update_threads()

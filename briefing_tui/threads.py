@@ -242,9 +242,6 @@ class Rarity:
         self._rare: dict[str, bool] = {}
         self.rare_limit = max(2.0, self.total * RARE_SHARE)
 
-    def count(self, term: str) -> int:
-        return self._counts(term)
-
     def __call__(self, term: str) -> float:
         value = self._cache.get(term)
         if value is None:

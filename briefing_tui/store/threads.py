@@ -44,7 +44,7 @@ class _Piece:
     day: str
     terms: dict[str, float]
     thread: int | None = None
-    weight: float | None = None  # mass under the rarity of the current chunk
+    weight: float | None = None  # mass under the rarity of the current chunk (pieces live one chunk)
 
 
 @dataclass(slots=True)
@@ -53,10 +53,8 @@ class _Day:
 
     by_term: dict[str, list[_Piece]] = field(default_factory=lambda: defaultdict(list))
     by_thread: dict[int, list[_Piece]] = field(default_factory=lambda: defaultdict(list))
-    pieces: list[_Piece] = field(default_factory=list)
 
     def add(self, piece: _Piece) -> None:
-        self.pieces.append(piece)
         for term in piece.terms:
             self.by_term[term].append(piece)
         if piece.thread is not None:
@@ -119,9 +117,6 @@ class Threader:
                     seen.add(item_id)
                     new.append((_Piece(issue_id, item_id, day or "", terms), title))
         rarity = self._count_terms([piece for piece, _title in new])
-        for day in self._days.values():
-            for piece in day.pieces:
-                piece.weight = None
         for piece, _title in new:
             near = _days_around(piece.day)
             self._load(near)
@@ -297,17 +292,16 @@ def thread_of_number(conn: sqlite3.Connection, number: int) -> Thread | None:
     return found[0] if found else None
 
 
-def thread_sizes(conn: sqlite3.Connection, issue_id: str) -> dict[str, int]:
-    """item id ("" for the whole issue) -> how many other pieces its thread holds."""
-    return {
-        item_id: others
-        for item_id, others in conn.execute(
-            "SELECT p.item_id, (SELECT count(*) - 1 FROM pieces q WHERE q.thread = p.thread)"
-            " FROM pieces p WHERE p.issue_id = ? AND p.thread IS NOT NULL",
-            (issue_id,),
-        )
-        if others > 0
-    }
+def issue_threads(conn: sqlite3.Connection, issue_id: str) -> dict[str, Thread]:
+    """item id ("" for a story-less issue) -> its thread, for the pieces of an issue in one."""
+    found = {}
+    for item_id, number in conn.execute(
+        "SELECT item_id, thread FROM pieces WHERE issue_id = ? AND thread IS NOT NULL", (issue_id,)
+    ):
+        thread = thread_of_number(conn, number)
+        if thread is not None:
+            found[item_id] = thread
+    return found
 
 
 def threads(conn: sqlite3.Connection, *, since: str | None = None, min_sources: int = 2) -> list[Thread]:
