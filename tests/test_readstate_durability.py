@@ -299,3 +299,28 @@ def test_programs_opening_a_new_data_dir_at_once_all_start(tmp_path):
         for run in runs:
             _out, err = run.communicate(timeout=60)
             assert run.returncode == 0, err
+
+
+def _open_and_close(path: str) -> str:
+    from briefing_tui.store.db import StoreError, connect
+
+    try:
+        connect(Path(path)).close()
+    except StoreError as error:
+        return str(error)
+    return "ok"
+
+
+def test_many_programs_opening_one_new_file_at_once_never_see_it_locked(tmp_path):
+    """Switching a new file to WAL is answered "locked" at once while another copy does it: wait."""
+    import multiprocessing
+
+    paths = [str(tmp_path / f"new{n}.sqlite3") for n in range(60)]
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        failures = [
+            answer
+            for path in paths
+            for answer in pool.map(_open_and_close, [path] * 4, chunksize=1)
+            if answer != "ok"
+        ]
+    assert failures == []
