@@ -204,12 +204,41 @@ def cmd_paths(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     library = open_library(args)
     try:
-        added = library.add_feed(
-            args.url, args.title, password_command=args.password_command, ca_file=args.ca_file
+        result = library.subscribe(
+            args.url,
+            args.title,
+            check=not args.no_check,
+            password_command=args.password_command,
+            ca_file=args.ca_file,
         )
     except ValueError as error:
         raise CommandError(str(error)) from error
-    print(("added " if added else "already subscribed: ") + shown_path(args.url.strip()))
+    if not result.checked:  # as given: an IMAP folder, --no-check, or already subscribed
+        url = result.url if result.page else args.url.strip()
+        print(("added " if result.added else "already subscribed: ") + shown_path(url))
+        if result.note:
+            print(f"  ({shown_path(result.note)})")
+        return 0
+    about = [truncate(shown_path(result.title), 80)] if result.title else []
+    about.append(f"{result.entries} issue{'' if result.entries == 1 else 's'}")
+    print(f"{'added' if result.added else 'already subscribed:'} {shown_path(result.url)} ({', '.join(about)})")
+    if result.note:
+        print(f"  ({shown_path(result.note)})")
+    return 0
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    try:
+        renamed = library.rename_feed(args.feed, args.title)
+    except ValueError as error:
+        raise CommandError(str(error)) from error
+    if renamed is None:
+        raise CommandError(f"no subscription {shown_path(args.feed)!r} (see 'briefing-tui feeds')")
+    if renamed.title:
+        print(f"renamed {shown_path(renamed.url)} to {shown_path(renamed.title)}")
+    else:
+        print(f"{shown_path(renamed.url)} goes by the feed's own title again")
     return 0
 
 
@@ -238,6 +267,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
                     "retry_after": feed.retry_after,
                     "redirected_to": feed.redirected_to,
                     "unread_stories": feed.unread,
+                    "issues": feed.issues,
                 }
                 for number, feed in enumerate(feeds, 1)
             ]
@@ -252,7 +282,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             status = f"ERROR {feed.last_error_at}: {feed.last_error}"
         if feed.retry_after:
             status += f" (not fetched again before {feed.retry_after})"
-        print(f"{number:>3}. {truncate(feed.title or feed.url, 120)}  [{feed.unread} unread]")
+        counts = f"{feed.issues} issue{'s' if feed.issues != 1 else ''}, {feed.unread} unread"
+        print(f"{number:>3}. {truncate(feed.title or feed.url, 120)}  [{counts}]")
         if feed.title:
             print(f"     {feed.url}")
         print(f"     {status}")
@@ -319,20 +350,31 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"briefing-tui: {shown_path(path)}: {error}", file=sys.stderr)
 
     report = library.import_paths(args.paths, progress)
-    parts = [f"{report.new} new", f"{report.updated} updated", f"{report.unchanged} unchanged"]
-    if report.subscriptions:
-        parts.append(f"{report.subscriptions} subscriptions added")
-    if report.errors:
-        parts.append(f"{len(report.errors)} failed")
-    print("imported: " + ", ".join(parts))
+    # a briefing-tui export restored alone says only what it restored
+    if report.files or not report.exports:
+        parts = [f"{report.new} new", f"{report.updated} updated", f"{report.unchanged} unchanged"]
+        if report.subscriptions:
+            parts.append(f"{report.subscriptions} subscriptions added")
+        if report.errors:
+            parts.append(f"{len(report.errors)} failed")
+        print("imported: " + ", ".join(parts))
+    for path, subscriptions, read, starred in report.restored:
+        print(
+            f"restored from {shown_path(path)}: {_count(subscriptions, 'subscription')},"
+            f" {_count(read, 'read mark')}, {_count(starred, 'star')}"
+        )
     for reason in report.skipped:
         print(f"briefing-tui: skipped entry {shown_path(reason)}", file=sys.stderr)
     return 1 if report.errors else 0
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     library = open_library(args)
-    issues = library.issues(unread_only=args.unread, source=args.source)
+    issues = library.issues(unread_only=args.unread, source=args.source, feed_names=True)
     if args.json:
         _json_out(
             [
@@ -373,6 +415,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                     "item_id": hit.item_id or None,
                     "section": hit.section,
                     "snippet": hit.snippet.replace("\x02", "").replace("\x03", ""),
+                    "title": hit.title,
                     "issue_title": hit.issue_title,
                     "source": hit.source,
                     "date": hit.date,
@@ -385,8 +428,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("no matches")
         return 0
     for hit in hits:
-        print(f"{hit.issue_id} {hit.item_id or '-':<15} {hit.section:<12} {hit.issue_title}")
-        print(f"    {_plain_snippet(hit.snippet)}")
+        print(f"{hit.issue_id} {hit.item_id or '-':<15} {hit.section:<12} {hit.title or hit.issue_title}")
+        if hit.title and hit.title != hit.issue_title:
+            print(f"    in: {hit.issue_title}")
+        if " ".join(hit.snippet.split()) != hit.title:  # a listed item's whole text is its title
+            print(f"    {_plain_snippet(hit.snippet)}")
     return 0
 
 
@@ -440,6 +486,14 @@ def _mark(args: argparse.Namespace, read: bool) -> int:
         count = library.mark_all_read()
         print(f"marked {count} items read")
         return 0
+    if getattr(args, "feed", None):
+        if not read:
+            raise UsageError("briefing-tui mark-unread: --feed is only for mark-read")
+        count = library.mark_feed_read(args.feed)
+        if count is None:
+            raise CommandError(f"no subscription {shown_path(args.feed)!r} (see 'briefing-tui feeds')")
+        print(f"marked {count} items read")
+        return 0
     if args.issue:
         if library.issue_summary(args.issue) is None:
             raise CommandError(f"no issue {args.issue!r} (see 'briefing-tui list')")
@@ -447,7 +501,7 @@ def _mark(args: argparse.Namespace, read: bool) -> int:
         print(f"marked {count} items {'read' if read else 'unread'}")
         return 0
     if not args.ids:
-        raise UsageError(f"briefing-tui {args.command}: give item ids, --issue ID or --all")
+        raise UsageError(f"briefing-tui {args.command}: give item ids, --issue ID{', --feed URL|N' if read else ''} or --all")
     known = library.known_items(args.ids)
     unknown = [item for item in args.ids if item not in known]
     found = [item for item in args.ids if item in known]
@@ -603,6 +657,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="IMAP: a shell command that prints the password (stored; the password never is)",
     )
     sub.add_argument("--ca-file", metavar="FILE", help="IMAP: a CA certificate to trust for the server")
+    sub.add_argument(
+        "--no-check",
+        action="store_true",
+        help="subscribe without fetching the feed first (by default it is fetched once: an address that"
+        " fails or is not a feed is refused, and a web page is searched for the feed it names)",
+    )
+    sub = command("rename", cmd_rename, "give a subscription (by URL or by number from 'feeds') a title of your own")
+    sub.add_argument("feed", metavar="URL|ID")
+    sub.add_argument("title", metavar="TITLE", help="the new title; an empty one (\"\") goes back to the feed's own")
     sub = command("remove", cmd_remove, "unsubscribe (by URL or by number from 'feeds'); read marks are kept")
     sub.add_argument("feed", metavar="URL|ID")
     sub = command("feeds", cmd_feeds, "list subscriptions with last success, last error, unread counts and redirects to another host")
@@ -613,15 +676,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command(
         "import",
         cmd_import,
-        "import newsletter (.txt .md .html), feed (.xml .rss .atom .json) and OPML files, e-mails (.eml), mboxes and Maildirs",
+        "import newsletter (.txt .md .html), feed (.xml .rss .atom .json) and OPML files, e-mails (.eml), mboxes and"
+        " Maildirs; restore subscriptions, read marks and stars from an 'export json' file",
     )
     sub.add_argument("paths", nargs="+", metavar="PATH")
     sub = command("list", cmd_list, "list cached issues, newest first")
     sub.add_argument("--unread", action="store_true", help="only issues with unread stories")
-    sub.add_argument("--source", metavar="S", help="only issues whose source contains S")
+    sub.add_argument("--source", metavar="S", help="only issues whose source, or feed's name, contains S")
     sub.add_argument("--json", action="store_true")
     sub = command("search", cmd_search, "full-text search across every cached issue")
-    sub.add_argument("query", metavar="QUERY", help='words, "phrases", prefix*, section:X, source:X, is:unread')
+    sub.add_argument(
+        "query",
+        metavar="QUERY",
+        help='words, "phrases", prefix*, section:X, source:X, is:unread, is:starred (filters alone list every item that passes them)',
+    )
     sub.add_argument("--section", type=_section, help="headlines, unpacked, bottom_line, shortlist, references, lead or body")
     sub.add_argument("--limit", type=_positive, default=50)
     sub.add_argument("--json", action="store_true")
@@ -630,6 +698,11 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("ids", nargs="*", metavar="ID", help="story or shortlist item ids")
         sub.add_argument("--issue", metavar="ID", help="every item of this issue")
         sub.add_argument("--all", action="store_true", help="every cached item" if read else argparse.SUPPRESS)
+        sub.add_argument(
+            "--feed",
+            metavar="URL|ID",
+            help="every cached item of this subscription (by URL or by number from 'feeds')" if read else argparse.SUPPRESS,
+        )
     sub = command("export", cmd_export, "export subscriptions (opml), everything (json) or issues (markdown)")
     sub.add_argument("format", choices=("opml", "json", "markdown"))
     sub.add_argument("--output", "-o", metavar="FILE", help="write to FILE (a regular file or a new path) instead of stdout")

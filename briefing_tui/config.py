@@ -8,6 +8,9 @@
 
     [reader]
     mark_read_on_open = true
+    theme = "nord"             # any Textual theme; unset: the last one chosen (ctrl+p > theme)
+    refresh_on_start = false   # fetch every feed when the reader starts
+    refresh_minutes = 0        # fetch again every N minutes while it runs (0: never)
 
     [keys]
     next_unread = "n,ctrl+n"   # binding id = comma-separated keys
@@ -40,6 +43,9 @@ class Config:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     mark_read_on_open: bool = True
     keys: dict[str, str] = field(default_factory=dict)
+    theme: str | None = None
+    refresh_on_start: bool = False
+    refresh_minutes: int = 0
 
 
 def _number(table: dict, key: str, default, where: str, kind=int, minimum=1, maximum=None):
@@ -98,9 +104,23 @@ def load_config(path: Path) -> Config:
         mark = reader.get("mark_read_on_open", True)
         if not isinstance(mark, bool):
             raise ConfigError("reader.mark_read_on_open must be true or false")
+        on_start = reader.get("refresh_on_start", False)
+        if not isinstance(on_start, bool):
+            raise ConfigError("reader.refresh_on_start must be true or false")
+        minutes = _number(reader, "refresh_minutes", 0, "reader", minimum=0, maximum=10080)
+        theme = reader.get("theme")
+        if theme is not None and (not isinstance(theme, str) or not theme.strip()):
+            raise ConfigError("reader.theme must be the name of a theme, such as \"nord\"")
         for key, value in keys.items():
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(f"keys.{key} must be a string of keys such as \"n,ctrl+n\"")
     except ConfigError as error:
         raise ConfigError(f"{path}: {error}") from error
-    return Config(fetch=fetch_config, mark_read_on_open=mark, keys={k: v.strip() for k, v in keys.items()})
+    return Config(
+        fetch=fetch_config,
+        mark_read_on_open=mark,
+        keys={k: v.strip() for k, v in keys.items()},
+        theme=theme.strip() if theme else None,
+        refresh_on_start=on_start,
+        refresh_minutes=minutes,
+    )

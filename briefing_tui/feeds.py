@@ -62,6 +62,9 @@ class Feed:
     title: str | None
     link: str | None
     entries: tuple[FeedEntry, ...]
+    #: What the document was read as ("rss20", "atom10", "rss10", "json", ...); None when no
+    #: feed format was recognised (feedparser reads almost any XML without complaint).
+    version: str | None = None
 
 
 def looks_like_feed(data: bytes | str, filename: str | None = None) -> bool:
@@ -175,6 +178,7 @@ def _json_feed(data: bytes, url: str | None) -> Feed | None:
         title=_label(_string(document.get("title"))),
         link=safe_url(_string(document.get("home_page_url"))),
         entries=tuple(entries),
+        version="json",
     )
 
 
@@ -266,7 +270,12 @@ def _plain_rss(data: bytes, url: str | None) -> Feed | None:
             )
         )
     _raw, feed_title = _plain_text_title(channel.findtext("title"))
-    return Feed(title=feed_title, link=safe_url((channel.findtext("link") or "").strip()), entries=tuple(entries))
+    return Feed(
+        title=feed_title,
+        link=safe_url((channel.findtext("link") or "").strip()),
+        entries=tuple(entries),
+        version="rss" + "".join(ch for ch in root.get("version") or "" if ch.isdigit())[:3],
+    )
 
 
 def _rfc822(value: str | None) -> datetime | None:
@@ -327,6 +336,7 @@ def parse_feed(data: bytes | str, *, url: str | None = None) -> Feed:
         title=_title_text(feed),
         link=safe_url(feed.get("link")),
         entries=tuple(entries),
+        version=parsed.get("version") or None,
     )
 
 
@@ -342,4 +352,87 @@ def briefings_from_feed(data: bytes | str, *, url: str | None = None) -> list[Br
     return out
 
 
-__all__ = ["Feed", "FeedEntry", "FeedError", "parse_feed", "briefings_from_feed", "looks_like_feed", "decode"]
+def read_feed(data: bytes, *, url: str | None = None) -> Feed:
+    """Read a document that must be an RSS, Atom, RDF or JSON feed; FeedError otherwise.
+
+    Stricter than :func:`parse_feed`, which reads whatever entries any XML holds: a document
+    in no feed format (an HTML page, an XML file of another kind) is refused.
+    """
+    feed = parse_feed(data, url=url)
+    if not feed.version:
+        raise FeedError("not an RSS, Atom or JSON feed")
+    return feed
+
+
+#: Link types a page uses to name its feeds (``<link rel="alternate" type=...>``), best first.
+FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json")
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_HTML_START = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """A feed a web page names in its head."""
+
+    url: str
+    title: str | None
+    type: str
+
+
+def looks_like_html(data: bytes, content_type: str | None = None) -> bool:
+    """An HTML page, by its Content-Type or by the markup it starts with."""
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    return kind in _HTML_TYPES or bool(_HTML_START.search(data[:4096]))
+
+
+def feed_links(data: bytes, base_url: str) -> list[FeedLink]:
+    """The feeds an HTML page names with ``<link rel="alternate" type=...>`` in its head.
+
+    Addresses are resolved against the page's ``<base href>``, else ``base_url``; only http and
+    https ones are kept, each once. Feed types come before plain ``application/json`` (which
+    also names things that are not feeds), otherwise in the page's order.
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    try:
+        text = decode(data)
+    except ParseError:
+        return []
+    tree = LexborHTMLParser(text)
+    head = tree.head
+    if head is None:
+        return []
+    base = base_url
+    node = head.css_first("base[href]")
+    if node is not None:
+        base = safe_url(node.attributes.get("href") or "", base_url) or base_url
+    found: dict[str, FeedLink] = {}
+    for node in head.css("link[rel][href][type]"):
+        attributes = node.attributes
+        if "alternate" not in (attributes.get("rel") or "").lower().split():
+            continue
+        kind = (attributes.get("type") or "").split(";", 1)[0].strip().lower()
+        href = (attributes.get("href") or "").strip()
+        if kind not in FEED_LINK_TYPES or not href:
+            continue
+        url = safe_url(href, base)
+        if not url or not url.lower().startswith(("http://", "https://")) or url in found:
+            continue
+        found[url] = FeedLink(url, _label(attributes.get("title")), kind)
+    return sorted(found.values(), key=lambda link: link.type == "application/json")
+
+
+__all__ = [
+    "FEED_LINK_TYPES",
+    "Feed",
+    "FeedEntry",
+    "FeedError",
+    "FeedLink",
+    "briefings_from_feed",
+    "decode",
+    "feed_links",
+    "looks_like_feed",
+    "looks_like_html",
+    "parse_feed",
+    "read_feed",
+]

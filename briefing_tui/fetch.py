@@ -271,6 +271,24 @@ def make_client(config: FetchConfig) -> httpx.AsyncClient:
     )
 
 
+def fetch_url(url: str, config: FetchConfig) -> FetchResult:
+    """Fetch one URL now, with the same limits as a refresh (size, timeouts, redirects).
+
+    Blocking: call it from a worker thread, not from a running event loop. Never raises; a
+    failure is a result with status "error" and a one-line ``error``.
+    """
+
+    async def run() -> FetchResult:
+        async with make_client(config) as client:
+            return await fetch_one(client, FetchRequest(url), config)
+
+    try:
+        return asyncio.run(run())
+    except Exception as error:  # noqa: BLE001 - the caller gets one line, never a traceback
+        detail = clean_text(str(error))[:160] or error.__class__.__name__
+        return FetchResult(url, "error", error=f"fetch failed: {detail}")
+
+
 async def fetch_all(
     requests: Sequence[FetchRequest],
     config: FetchConfig,

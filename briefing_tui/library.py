@@ -5,8 +5,10 @@ All methods are safe to call from worker threads; a lock serialises database acc
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING
 from briefing_tui.config import Config, FetchConfig
 from briefing_tui.model import Briefing
 from briefing_tui.paths import Locations
-from briefing_tui.store.cache import Cache, FeedState, IssueSummary, SearchCancelled, SearchHit
+from briefing_tui.store.cache import Cache, FeedState, IssueSummary, SearchCancelled, SearchHit, issue_id_for
 from briefing_tui.store.db import StoreError, now_iso
 from briefing_tui.store.query import QueryError, SearchQuery
 from briefing_tui.store.state import StateStore, Subscription
@@ -38,6 +40,7 @@ from briefing_tui.digest import Digest, DigestRow, build_digest
 from briefing_tui.text import MAX_URL_CHARS, cap_label, clean_text, feed_url, truncate
 
 if TYPE_CHECKING:
+    from briefing_tui.feeds import Feed
     from briefing_tui.fetch import FetchResult
     from briefing_tui.ingest import ParsedIssue, ParsedPayload
 
@@ -46,6 +49,8 @@ if TYPE_CHECKING:
 
 #: Parse in a process pool when at least this many feeds are refreshed (workers take ~0.4 s to start).
 POOL_THRESHOLD = 4
+#: The feeds a web page names that adding the page tries, in order, before giving up.
+MAX_FEED_LINKS_TRIED = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +63,32 @@ class FeedInfo:
     unread: int
     retry_after: str | None = None  # the server asked not to be fetched again before this time
     redirected_to: str | None = None  # where the last fetch ended, when a redirect went to another host
+    issues: int = 0  # cached issues of this feed
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What :meth:`Library.subscribe` did."""
+
+    #: The address subscribed to: the feed a page names, when a web page was given.
+    url: str
+    #: The title given, else the feed's own (None when neither is known).
+    title: str | None
+    #: False when it was subscribed already (a title given then replaces its title).
+    added: bool
+    #: Fetched and read as a feed before subscribing (False for IMAP folders and unchecked adds).
+    checked: bool = False
+    #: The web page given, when the feed subscribed to was found on it.
+    page: str | None = None
+    #: The other feeds that page names, in its order.
+    others: tuple[str, ...] = ()
+    #: Entries in the feed when it was checked.
+    entries: int = 0
+    #: Issues stored at once (``store=True``) that were not in the cache.
+    new: int = 0
+    #: One line on where the feed came from ("the feed named by the page ...; the page also
+    #: names ..."), or None.
+    note: str | None = None
 
 
 @dataclass(slots=True)
@@ -105,6 +136,12 @@ class ImportReport:
     subscriptions: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    #: Files read as newsletters, feeds, OPML lists or mail (briefing-tui exports are not counted).
+    files: int = 0
+    #: briefing-tui JSON exports given (restored or not).
+    exports: int = 0
+    #: (path, subscriptions, read marks, stars added) for every export restored.
+    restored: list[tuple[str, int, int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +187,181 @@ def _redirected_to(url: str, final_url: str | None) -> str | None:
         return None
     # the address came from the server's Location header: no controls or escapes, bounded length
     return truncate(clean_text(final_url, decode_entities=False).replace(" ", "%20"), MAX_URL_CHARS) or None
+
+
+#: How alike (0 to 1, over the words of title and lead) an edited item must be to the one it
+#: replaces: at the same place in its list, and anywhere in it.
+SAME_PLACE_LIKENESS = 0.5
+ANY_PLACE_LIKENESS = 0.8
+#: Words of an item compared (its title and the start of its lead).
+_LIKENESS_WORDS = 80
+_WORD = re.compile(r"\w+")
+
+
+def _words(*texts: str | None) -> list[str]:
+    return _WORD.findall(" ".join(text for text in texts if text).lower())[:_LIKENESS_WORDS]
+
+
+def _pair_edited(old: list[tuple[str, list[str]]], new: list[tuple[str, list[str]]], taken: set[str]) -> list[tuple[str, str]]:
+    """(old id, new id) for the items of one kind (id, words) in ``old`` that ``new`` has under
+    another id. An item pairs with one at its place (in the whole list, or among the changed
+    items) that is at least SAME_PLACE_LIKENESS alike, or with one anywhere that is at least
+    ANY_PLACE_LIKENESS alike; the most alike pairs first, no item twice. Items of ``new`` in
+    ``taken`` (they have marks of their own) and ids both lists have are left alone."""
+    old_ids, new_ids = {item_id for item_id, _ in old}, {item_id for item_id, _ in new}
+    gone = [(place, item_id, words) for place, (item_id, words) in enumerate(old) if item_id not in new_ids]
+    arrived = [
+        (place, item_id, words)
+        for place, (item_id, words) in enumerate(new)
+        if item_id not in old_ids and item_id not in taken
+    ]
+    candidates = []
+    for rank_old, (place_old, old_id, old_words) in enumerate(gone):
+        for rank_new, (place_new, new_id, new_words) in enumerate(arrived):
+            same_place = place_old == place_new or rank_old == rank_new
+            needed = SAME_PLACE_LIKENESS if same_place else ANY_PLACE_LIKENESS
+            matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+            if matcher.quick_ratio() < needed:
+                continue
+            likeness = matcher.ratio()
+            if likeness >= needed:
+                candidates.append((-likeness, not same_place, place_old, place_new, old_id, new_id))
+    pairs, used_old, used_new = [], set(), set()
+    for *_order, old_id, new_id in sorted(candidates):
+        if old_id not in used_old and new_id not in used_new:
+            used_old.add(old_id)
+            used_new.add(new_id)
+            pairs.append((old_id, new_id))
+    return pairs
+
+
+def edited_items(before: Briefing, after: Briefing, taken: set[str] = frozenset()) -> list[tuple[str, str]]:
+    """(old id, new id) of the stories and shortlist items of an issue that a new version of it
+    (``after``) edited: an item's id comes from its words, so a corrected title or lead renames it."""
+    return _pair_edited(
+        [(story.id, _words(story.title, story.lead)) for story in before.editorial_stories],
+        [(story.id, _words(story.title, story.lead)) for story in after.editorial_stories],
+        taken,
+    ) + _pair_edited(
+        [(item.id, _words(item.text)) for item in before.shortlist],
+        [(item.id, _words(item.text)) for item in after.shortlist],
+        taken,
+    )
+
+
+#: The keys by which a JSON document is known as an ``export json`` of briefing-tui.
+EXPORT_KEYS = frozenset({"subscriptions", "read", "starred"})
+#: Largest export read back (it holds every cached issue besides the marks).
+MAX_EXPORT_BYTES = 256 * 1024 * 1024
+#: What export_json writes first: a file that opens so is read as an export, whatever follows.
+_EXPORT_OPENING = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*\{\s*"subscriptions"\s*:')
+_ITEM_ID = re.compile(r"[^\W_][\w.:-]{0,199}", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportContents:
+    """What an export restores: subscriptions (url, title, added at) and (item id, issue id) marks."""
+
+    subscriptions: list[tuple[str, str | None, str | None]]
+    read: list[tuple[str, str | None]]
+    starred: list[tuple[str, str | None]]
+
+
+def _starts_as_json_object(path: str) -> bool:
+    """True when ``path`` is a regular file whose first character (after spaces) is "{"."""
+    from briefing_tui.ingest import LocalFileError, open_local_file
+
+    try:
+        with open_local_file(Path(path)) as handle:
+            head = handle.read(64)
+    except (LocalFileError, OSError):
+        return False
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{")
+
+
+def _subscription_url(raw: object) -> str | None:
+    from briefing_tui.imap import MailboxAddress, is_mailbox_url
+
+    if not isinstance(raw, str):
+        return None
+    if is_mailbox_url(raw):
+        try:
+            return MailboxAddress.parse(raw).url
+        except ValueError:
+            return None
+    return feed_url(raw)
+
+
+def read_export(path: Path) -> ExportContents | None:
+    """The contents of a briefing-tui JSON export (``export json``); None for any other file.
+
+    A file that is one by its shape (its keys) but cannot be restored raises ValueError with
+    one line saying why: nothing of it is restored then.
+    """
+    from briefing_tui.ingest import LocalFileError, open_local_file
+
+    try:
+        with open_local_file(path) as handle:
+            data = handle.read(MAX_EXPORT_BYTES + 1)
+    except (LocalFileError, OSError):
+        return None  # reported as for any file by the importer
+    opening = _EXPORT_OPENING.match(data) is not None
+    if not opening and b"jsonfeed.org" in data[:2048].lower():
+        return None  # a JSON Feed: read once, by the feed parser
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError) as error:
+        if not opening:
+            return None
+        if len(data) > MAX_EXPORT_BYTES:
+            raise ValueError(f"a briefing-tui export larger than {MAX_EXPORT_BYTES // (1024 * 1024)} MiB") from None
+        raise ValueError(f"not a readable briefing-tui export ({clean_text(str(error))[:120]})") from None
+    if not isinstance(document, dict) or not EXPORT_KEYS <= document.keys():
+        if opening:
+            raise ValueError("not a readable briefing-tui export (it lacks \"read\" or \"starred\")")
+        return None
+
+    def fail(why: str):
+        raise ValueError(f"not a readable briefing-tui export: {why}; nothing was restored")
+
+    subscriptions, seen = [], set()
+    if not isinstance(document["subscriptions"], list):
+        fail('"subscriptions" is not a list')
+    for number, entry in enumerate(document["subscriptions"], 1):
+        if not isinstance(entry, dict):
+            fail(f"subscription {number} is not an object")
+        url = _subscription_url(entry.get("url"))
+        if url is None:
+            fail(f"subscription {number} has no http(s) or imap(s) URL")
+        title, added = entry.get("title"), entry.get("added_at")
+        if title is not None and not isinstance(title, str):
+            fail(f"subscription {number} has a title that is not text")
+        if url not in seen:
+            seen.add(url)
+            subscriptions.append(
+                (url, cap_label(clean_text(title)) or None, added if isinstance(added, str) and len(added) <= 64 else None)
+            )
+    # which issue holds each item, to keep with its mark (the export lists marks by item id)
+    owners: dict[str, str] = {}
+    issues = document.get("issues")
+    for issue in issues if isinstance(issues, list) else ():
+        if not isinstance(issue, dict) or not isinstance(issue.get("id"), str):
+            continue
+        for part in ("stories", "shortlist"):
+            items = issue.get(part)
+            for item in items if isinstance(items, list) else ():
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    owners.setdefault(item["id"], issue["id"][:64])
+    marks = {}
+    for key in ("read", "starred"):
+        ids = document[key]
+        if not isinstance(ids, list):
+            fail(f'"{key}" is not a list')
+        for item_id in ids:
+            if not isinstance(item_id, str) or not _ITEM_ID.fullmatch(item_id):
+                fail(f'"{key}" holds {truncate(clean_text(json.dumps(item_id)), 40)}, not an item id')
+        marks[key] = [(item_id, owners.get(item_id)) for item_id in dict.fromkeys(ids)]
+    return ExportContents(subscriptions, marks["read"], marks["starred"])
 
 
 def _expand(paths: Iterable[str]) -> list[str]:
@@ -221,10 +433,20 @@ class Library:
         password_command: str | None = None,
         ca_file: str | None = None,
     ) -> bool:
-        """Subscribe to a feed (http, https) or an IMAP folder (imaps://USER@HOST/FOLDER).
+        """Subscribe to a feed (http, https) or an IMAP folder (imaps://USER@HOST/FOLDER),
+        without fetching it (see :meth:`subscribe` for a checked subscription).
 
         Raises ValueError with one line for an address that cannot be subscribed to.
         """
+        clean, options = self._subscription_address(url, password_command, ca_file)
+        with self._lock:
+            return self.state.add_subscription(clean, cap_label(clean_text(title)) or None, options or None)
+
+    @staticmethod
+    def _subscription_address(
+        url: str, password_command: str | None, ca_file: str | None
+    ) -> tuple[str, dict[str, str]]:
+        """(the address cleaned, its options) for a subscription; ValueError with one line."""
         from briefing_tui.imap import MailboxAddress, is_mailbox_url
 
         options: dict[str, str] = {}
@@ -245,8 +467,178 @@ class Library:
             clean = feed_url(url)
             if not clean:
                 raise ValueError(f"not an http(s) or imap(s) URL: {clean_text(url[:400])[:200]}")
+        return clean, options
+
+    def subscribe(
+        self,
+        url: str,
+        title: str | None = None,
+        *,
+        check: bool = True,
+        store: bool = False,
+        password_command: str | None = None,
+        ca_file: str | None = None,
+    ) -> AddResult:
+        """Subscribe to a feed after fetching it once to see that it is one. Blocks on the network.
+
+        A web page is searched for the feeds it names (``<link rel="alternate">``) and the first
+        one that reads as a feed is subscribed to. An address that fails (an HTTP error, a
+        refused connection, a timeout, a page without a feed link, anything that is not a feed)
+        raises ValueError with one line and nothing is subscribed. With ``store`` the issues the
+        check fetched are stored at once, as a refresh would. An address already subscribed is
+        not fetched. IMAP folders, and any address with ``check`` False, are subscribed to
+        without fetching, as :meth:`add_feed` does.
+        """
+        from briefing_tui.imap import is_mailbox_url
+
+        given = cap_label(clean_text(title)) or None
+        clean, _options = self._subscription_address(url, password_command, ca_file)
+        if not check or is_mailbox_url(url):
+            added = self.add_feed(url, title, password_command=password_command, ca_file=ca_file)
+            return AddResult(clean, given or self._title_of(clean), added)
+        if self._subscribed(clean):
+            return self._already(clean, given)
+        result, feed = self._fetch_feed(clean)
+        page, others = None, ()
+        if feed is None:
+            result, feed, page, others = self._discover(clean, result)
+            if feed is None:  # the page names a feed that is subscribed already
+                return self._already(result.url, given, page)
         with self._lock:
-            return self.state.add_subscription(clean, cap_label(clean_text(title)) or None, options or None)
+            added = self.state.add_subscription(result.url, given)
+        stored = 0
+        if added:
+            stored = self._keep_check(result, feed.title, store)
+        note = None
+        if page is not None:
+            note = f"the feed named by the page {truncate(page, 160)}"
+            if others:
+                note += f"; the page also names {', '.join(truncate(other, 160) for other in others[:3])}"
+                note += f" and {len(others) - 3} more" if len(others) > 3 else ""
+        return AddResult(
+            result.url, given or feed.title, added, checked=True, page=page, others=others,
+            entries=len(feed.entries), new=stored, note=note,
+        )
+
+    def _subscribed(self, url: str) -> bool:
+        with self._lock:
+            return any(subscription.url == url for subscription in self.state.subscriptions())
+
+    def _title_of(self, url: str) -> str | None:
+        """The title ``feeds`` shows for a subscription: the user's, else the feed's own."""
+        with self._lock:
+            own = next((s.title for s in self.state.subscriptions() if s.url == url and s.title), None)
+            return own or self.cache.feed_state(url).title
+
+    def _already(self, url: str, given: str | None, page: str | None = None) -> AddResult:
+        """An address already subscribed: a title given replaces its title; nothing is fetched."""
+        with self._lock:
+            self.state.add_subscription(url, given)
+        note = f"the feed named by the page {truncate(page, 160)}" if page else None
+        return AddResult(url, self._title_of(url), False, page=page, note=note)
+
+    def _fetch_feed(self, url: str) -> tuple[FetchResult, Feed | None]:
+        """Fetch ``url``: (the answer, the feed it holds or None); ValueError when it failed."""
+        from briefing_tui.feeds import FeedError, read_feed
+        from briefing_tui.fetch import fetch_url
+
+        result = fetch_url(url, self.config.fetch)
+        if result.status != "ok" or result.body is None:
+            raise ValueError(f"{truncate(url, 200)}: {result.error or 'no answer'}")
+        try:
+            return result, read_feed(result.body, url=result.final_url or url)
+        except FeedError:
+            return result, None
+        except Exception:  # noqa: BLE001 - hostile bytes are "not a feed", never a traceback
+            return result, None
+
+    def _discover(self, url: str, result: FetchResult) -> tuple[FetchResult, Feed | None, str, tuple[str, ...]]:
+        """The feed a web page names: (its answer, the feed, the page, the page's other feeds).
+
+        The feed is None when the page names a feed that is subscribed already (its answer
+        is then the page's). ValueError when ``result`` is not a page that names a feed.
+        """
+        from briefing_tui.feeds import feed_links, looks_like_feed, looks_like_html
+        from briefing_tui.fetch import FetchResult
+
+        shown = truncate(url, 200)
+        body = result.body or b""
+        if not looks_like_html(body, result.content_type) or looks_like_feed(body):
+            kind = (result.content_type or "").split(";", 1)[0].strip().lower()
+            told = kind and not any(word in kind for word in ("xml", "json", "text/plain", "octet-stream"))
+            raise ValueError(
+                f"{shown}: is not an RSS, Atom or JSON feed" + (f" ({truncate(clean_text(kind), 60)})" if told else "")
+            )
+        try:
+            links = [link.url for link in feed_links(body, result.final_url or url)]
+        except Exception:  # noqa: BLE001 - a page the HTML reader chokes on names no feed
+            links = []
+        if not links:
+            raise ValueError(f"{shown}: is a web page with no feed link")
+        failures = []
+        for link in links[:MAX_FEED_LINKS_TRIED]:
+            others = tuple(other for other in links if other != link)
+            if self._subscribed(link):
+                return FetchResult(link, "ok"), None, url, others
+            try:
+                found, feed = self._fetch_feed(link)
+            except ValueError as error:
+                failures.append(str(error))
+                continue
+            if feed is None:
+                failures.append(f"{truncate(link, 200)}: is not an RSS, Atom or JSON feed")
+                continue
+            return found, feed, url, others
+        raise ValueError(f"{shown}: the page's feed link does not work ({failures[0]})")
+
+    def _keep_check(self, result: FetchResult, title: str | None, store: bool) -> int:
+        """Keep what a check fetched: its issues with ``store`` (returns how many were new), else
+        only the feed's own title, so that ``feeds`` shows it before the first refresh."""
+        from dataclasses import replace
+
+        from briefing_tui.ingest import parse_feed_payload
+
+        if store:
+            payload = parse_feed_payload(result.url, result.body or b"", result.final_url or result.url)
+            if payload.error:
+                return 0
+            outcome = FeedOutcome(result.url, title, "updated", skipped=payload.skipped)
+            self._store_result(result, payload, outcome)
+            self._thread_quietly()
+            return outcome.new
+        if title:
+            try:
+                with self._lock, self.cache.transaction():
+                    self.cache.save_feed_state(replace(self.cache.feed_state(result.url), title=title))
+            except StoreError:
+                pass  # the title comes with the first refresh
+        return 0
+
+    def rename_feed(self, url_or_index: str, title: str | None) -> Subscription | None:
+        """Give a subscription (by URL or by its number in ``feeds``) a title of the user's.
+
+        An empty title clears it: the feed's own title is shown again. None when there is no
+        such subscription; ValueError for a title with nothing printable in it.
+        """
+        clean = cap_label(clean_text(title)) or None
+        if clean is None and title and title.strip():
+            raise ValueError("the title has no printable characters")
+        with self._lock:
+            subscription = self._resolve_feed(url_or_index)
+            if subscription is None:
+                return None
+            self.state.set_subscription_title(subscription.url, clean)
+            return next((s for s in self.state.subscriptions() if s.url == subscription.url), None)
+
+    def mark_feed_read(self, url_or_index: str) -> int | None:
+        """Mark every item of every cached issue of a subscription read (by URL or by its number
+        in ``feeds``); returns how many were unread, None when there is no such subscription."""
+        with self._lock:
+            subscription = self._resolve_feed(url_or_index)
+            if subscription is None:
+                return None
+            items = self.cache.items_of_origin(subscription.url)
+        return self.state.mark_read(items)
 
     def _resolve_feed(self, url_or_index: str) -> Subscription | None:
         subscriptions = self.state.subscriptions()
@@ -274,8 +666,10 @@ class Library:
     def feeds(self) -> list[FeedInfo]:
         with self._lock:
             out = []
+            counts = self.cache.feed_counts()
             for subscription in self.state.subscriptions():
                 state = self.cache.feed_state(subscription.url)
+                issues, unread = counts.get(subscription.url, (0, 0))
                 out.append(
                     FeedInfo(
                         url=subscription.url,
@@ -283,9 +677,10 @@ class Library:
                         last_success=state.last_success,
                         last_error=state.last_error,
                         last_error_at=state.last_error_at,
-                        unread=self.cache.unread_for_origin(subscription.url),
+                        unread=unread,
                         retry_after=state.retry_after,
                         redirected_to=state.redirected_to,
+                        issues=issues,
                     )
                 )
             return out
@@ -457,6 +852,8 @@ class Library:
         """
         try:
             with self.cache.entry():
+                issue_id = issue_id_for(issue.scope or origin, issue.key)
+                before = self.cache.briefing_replaced_by(issue_id, issue.raw)
                 _id, status = self.cache.store_issue(
                     origin=origin,
                     key=issue.key,
@@ -471,7 +868,24 @@ class Library:
         except Exception as error:  # noqa: BLE001 - the entry's own data, reported and skipped
             skipped.append(f"{clean_text(issue.key)[:80]!r} not stored: {clean_text(str(error))[:160]}")
             return None
+        if status == "updated" and before is not None:
+            self._carry_marks(issue_id, before, issue.briefing)
         return status
+
+    def _carry_marks(self, issue_id: str, before: Briefing, after: Briefing) -> None:
+        """Give the stories and shortlist items that an edit of the issue renamed (their ids come
+        from their words) the read marks and stars they had; the old marks stay."""
+        old_ids, new_ids = set(before.item_ids), set(after.item_ids)
+        gone, arrived = old_ids - new_ids, new_ids - old_ids
+        if not gone or not arrived:
+            return
+        read = self.state.read_ids(gone | arrived)
+        starred = self.state.starred_ids(gone | arrived)
+        marked = read | starred
+        if not marked & gone:
+            return
+        pairs = [(old, new) for old, new in edited_items(before, after, taken=marked & arrived) if old in marked]
+        self.state.copy_marks(pairs, issue_id)
 
     def _store_outcome(self, origin: str, issues: list[ParsedIssue], outcome: FeedOutcome) -> None:
         """Store a subscription's issues (inside a transaction), counting them in ``outcome``."""
@@ -522,14 +936,37 @@ class Library:
     def import_paths(
         self, paths: Iterable[str], progress: Callable[[str, str | None], None] | None = None
     ) -> ImportReport:
-        """Import newsletter, feed and OPML files. Per-file failures are collected, not raised."""
+        """Import newsletter, feed and OPML files, and restore briefing-tui JSON exports (see
+        :func:`read_export`). Per-file failures are collected, not raised."""
         from briefing_tui.ingest import mail_payloads, parse_local_file, parse_pool
         from briefing_tui.mail import mail_kind
 
         report = ImportReport()
-        files, mboxes = [], []
+        files, mboxes, json_objects = [], [], []
         for path in _expand(paths):
-            (mboxes if not os.path.isdir(path) and mail_kind(Path(path)) == "mbox" else files).append(path)
+            if not os.path.isdir(path) and mail_kind(Path(path)) == "mbox":
+                mboxes.append(path)
+            elif _starts_as_json_object(path):
+                json_objects.append(path)
+            else:
+                files.append(path)
+        for path in json_objects:
+            try:
+                document = read_export(Path(path))
+            except ValueError as error:
+                report.exports += 1
+                report.errors.append((path, str(error)))
+                if progress:
+                    progress(path, str(error))
+                continue
+            if document is None:  # a JSON feed or another JSON document: imported as before
+                files.append(path)
+                continue
+            report.exports += 1
+            report.restored.append((path, *self.restore_export(document)))
+            if progress:
+                progress(path, None)
+        report.files = len(files) + len(mboxes)
         pool: Executor | None = None
         if len(files) >= 64:
             pool = parse_pool()
@@ -575,15 +1012,25 @@ class Library:
                     progress(path, None)
 
     # -- reading ---------------------------------------------------------------------------------
-    def count_issues(self, *, unread_only: bool = False, source: str | None = None) -> int:
+    def count_issues(self, *, unread_only: bool = False, source: str | None = None, feed_names: bool = False) -> int:
         with self._lock:
-            return self.cache.count_issues(unread_only=unread_only, source=source)
+            return self.cache.count_issues(unread_only=unread_only, source=source, feed_names=feed_names)
 
     def issues(
-        self, *, offset: int = 0, limit: int = -1, unread_only: bool = False, source: str | None = None
+        self,
+        *,
+        offset: int = 0,
+        limit: int = -1,
+        unread_only: bool = False,
+        source: str | None = None,
+        feed_names: bool = False,
     ) -> list[IssueSummary]:
+        """Issues newest first. ``source`` keeps those whose source contains it (any case); with
+        ``feed_names``, also those from a feed whose name (its subscription's title or its own) does."""
         with self._lock:
-            return self.cache.issues(offset=offset, limit=limit, unread_only=unread_only, source=source)
+            return self.cache.issues(
+                offset=offset, limit=limit, unread_only=unread_only, source=source, feed_names=feed_names
+            )
 
     def sources(self) -> list[tuple[str, int]]:
         """(source, issue count) for every source in the cache."""
@@ -597,6 +1044,23 @@ class Library:
     def position_of(self, issue_id: str, *, unread_only: bool = False, source: str | None = None) -> int | None:
         with self._lock:
             return self.cache.position_of(issue_id, unread_only=unread_only, source=source)
+
+    def next_unread_issue(
+        self, issue_id: str | None, step: int, *, unread_only: bool = False, source: str | None = None
+    ) -> tuple[int, IssueSummary] | None:
+        """The nearest issue after ``issue_id`` (before it when ``step`` < 0) in list order that
+        has unread stories, going round the end of the list; with its position in the list."""
+        with self._lock:
+            listed = self.cache.issues(unread_only=unread_only, source=source)
+        here = next((n for n, issue in enumerate(listed) if issue.id == issue_id), None)
+        if here is None:
+            here = -1 if step > 0 else len(listed)
+        for offset in range(1, len(listed) + 1):
+            position = (here + offset * (1 if step > 0 else -1)) % len(listed)
+            issue = listed[position]
+            if issue.unread > 0 and issue.id != issue_id:
+                return position, issue
+        return None
 
     def open_issue(self, issue_id: str) -> IssueView | None:
         with self._lock:
@@ -622,13 +1086,16 @@ class Library:
         section: str | None = None,
         limit: int = 50,
         cancelled: Callable[[], bool] | None = None,
+        partial: bool = False,
     ) -> list[SearchHit]:
-        """Ranked hits for a query in the reader's query language (raises QueryError).
+        """Ranked hits for a query in the reader's query language (raises QueryError); a query of
+        filters alone lists the items that pass them, newest issue first.
 
-        With ``cancelled``, the search stops soon after it returns True and raises
-        SearchCancelled (the reader cancels a search when a newer one starts or it closes).
+        With ``partial`` (a query still being typed), the last word matches as a prefix until
+        a space ends it. With ``cancelled``, the search stops soon after it returns True and
+        raises SearchCancelled (the reader cancels a search when a newer one starts or it closes).
         """
-        query = SearchQuery.parse(text, section=section)
+        query = SearchQuery.parse(text, section=section, partial=partial)
         with self._lock:
             return self.cache.search(query, limit=limit, cancelled=cancelled)
 
@@ -736,6 +1203,21 @@ class Library:
             owners = self.cache.conn.execute("SELECT item_id, issue_id FROM items").fetchall()
         return self.state.mark_read(owners)
 
+    def mark_listed_read(self, *, source: str | None = None) -> int:
+        """Mark every item of the issues the list shows for ``source`` (every issue without
+        one) read; returns how many were unread."""
+        if source is None:
+            return self.mark_all_read()
+        with self._lock:
+            issue_ids = [issue.id for issue in self.cache.issues(source=source)]
+            owners = []
+            for start in range(0, len(issue_ids), 500):
+                chunk = issue_ids[start : start + 500]
+                owners += self.cache.conn.execute(
+                    f"SELECT item_id, issue_id FROM items WHERE issue_id IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
+        return self.state.mark_read(owners)
+
     def set_starred(self, item_id: str, issue_id: str | None, starred: bool) -> None:
         self.state.set_starred(item_id, issue_id, starred)
 
@@ -749,15 +1231,24 @@ class Library:
             "  <head><title>briefing-tui subscriptions</title></head>",
             "  <body>",
         ]
-        for subscription in self.subscriptions():
+        with self._lock:
+            subscriptions = self.state.subscriptions()
+            own_titles = {s.url: self.cache.feed_state(s.url).title for s in subscriptions if not s.title}
+        for subscription in subscriptions:
             if subscription.is_mailbox:
                 continue  # OPML lists feeds; other readers cannot fetch an IMAP folder
-            title = subscription.title or subscription.url
+            # the name given when subscribing, else the one the feed gives itself, else its address
+            title = subscription.title or own_titles.get(subscription.url) or subscription.url
             lines.append(
                 f'    <outline type="rss" text={quoteattr(title)} title={quoteattr(title)} xmlUrl={quoteattr(subscription.url)}/>'
             )
         lines += ["  </body>", "</opml>", ""]
         return "\n".join(lines)
+
+    def restore_export(self, contents: ExportContents) -> tuple[int, int, int]:
+        """Add what an export (see :func:`read_export`) holds, in one write: subscriptions, read
+        marks and stars already here stay as they are. Returns how many of each were added."""
+        return self.state.merge(contents.subscriptions, contents.read, contents.starred)
 
     def export_json(self) -> str:
         with self._lock:
@@ -796,6 +1287,7 @@ class Library:
 
 #: What front ends use: the library, its results and its errors (they need not reach into store/).
 __all__ = [
+    "AddResult",
     "Digest",
     "DigestRow",
     "FeedInfo",

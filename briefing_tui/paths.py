@@ -17,6 +17,7 @@ APP_NAME = "briefing-tui"
 CACHE_FILE = "cache.sqlite3"
 STATE_FILE = "state.sqlite3"
 CONFIG_FILE = "config.toml"
+SESSION_FILE = "session.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,10 @@ class Locations:
     @property
     def state_db(self) -> Path:
         return self.data_dir / STATE_FILE
+
+    @property
+    def session_file(self) -> Path:
+        return self.data_dir / SESSION_FILE
 
     @property
     def config_file(self) -> Path:

@@ -15,7 +15,7 @@ CORE = sorted(
 )
 #: What UI code may import from the core.
 UI_MAY_IMPORT = {"briefing_tui.library", "briefing_tui.model", "briefing_tui.text", "briefing_tui.config",
-                 "briefing_tui.paths", "briefing_tui.samples"}
+                 "briefing_tui.paths", "briefing_tui.samples", "briefing_tui.session"}
 
 
 def test_no_core_module_imports_textual():

@@ -13,7 +13,7 @@ import pytest
 
 from briefing_tui.cli import build_parser, main
 from tests.conftest import FIXTURES
-from tests.feedserver import Issue, atom_feed, json_feed, rss_feed
+from tests.feedserver import FeedServer, Issue, atom_feed, json_feed, rss_feed
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = FIXTURES / "text_briefing.txt"
@@ -294,6 +294,60 @@ def test_search_json_shape_and_sections(capsys):
     assert ok(capsys, "search", "zzzznothing") == "no matches\n"
 
 
+def test_search_hits_name_the_story_and_the_item(capsys):
+    ok(capsys, "import", TEXT)
+    parsed = json.loads(ok(capsys, "parse", TEXT, "--json"))
+    story = next(story for story in parsed["stories"] if "bandwidth" in (story["lead"] or ""))
+
+    [lead] = json.loads(ok(capsys, "search", "bandwidth", "--section", "lead", "--json"))
+    assert lead["title"] == story["title"] and lead["issue_title"] == parsed["title"]
+    [short] = json.loads(ok(capsys, "search", "seawater", "--json"))
+    assert short["title"] == next(item["text"] for item in parsed["shortlist"] if "seawater" in item["text"])
+    out = ok(capsys, "search", "bandwidth", "--section", "lead")
+    assert out.splitlines()[0].endswith(story["title"]) and parsed["title"] in out
+
+
+def test_search_of_filters_alone_lists_the_items_newest_issue_first(capsys):
+    from briefing_tui.library import Library
+    from briefing_tui.paths import Locations
+
+    ok(capsys, "import", TEXT, MARKDOWN)
+    circuit = json.loads(ok(capsys, "parse", TEXT, "--json"))
+    wafer = json.loads(ok(capsys, "parse", MARKDOWN, "--json"))
+    newer, older = listed(capsys)  # the Wafer, then the Circuit Sheet
+
+    def ids(*query: str) -> list[str]:
+        return [hit["item_id"] for hit in json.loads(ok(capsys, "search", *query, "--json"))]
+
+    editorial = [story["id"] for story in circuit["stories"] if not story["sponsored"]]
+    shortlist = [item["id"] for item in circuit["shortlist"]]
+    assert ids("source:circuit") == editorial + shortlist  # in the issue's order
+    assert ids("source:circuit", "--limit", "2") == editorial[:2]
+    assert ids("section:shortlist source:circuit") == ids("source:circuit", "--section", "shortlist") == shortlist
+    assert ids("is:starred") == []
+    assert ok(capsys, "search", "is:starred") == "no matches\n"
+
+    library = Library(Locations.resolve())
+    try:
+        library.set_starred(editorial[1], older["id"], True)
+        library.set_starred(wafer["stories"][0]["id"], newer["id"], True)
+    finally:
+        library.close()
+    hits = json.loads(ok(capsys, "search", "is:starred", "--json"))
+    assert [(hit["issue_id"], hit["item_id"]) for hit in hits] == [
+        (newer["id"], wafer["stories"][0]["id"]),
+        (older["id"], editorial[1]),
+    ]
+    titles = {story["id"]: story["title"] for story in wafer["stories"] + circuit["stories"]}
+    assert all(hit["title"].endswith(titles[hit["item_id"]]) for hit in hits)  # after a kicker, if any
+    assert ids("is:starred source:circuit") == [editorial[1]]
+    ok(capsys, "mark-read", "--issue", older["id"])
+    assert ids("is:unread source:circuit") == []
+    assert ids("is:unread") == ids("source:wafer")
+    # Punctuation alone is no filter: still nothing, as before.
+    assert ids("!!!") == [] and ids("*") == []
+
+
 @pytest.mark.parametrize("query", ['"unterminated', "NEAR(", "*", "AND OR NOT", '""', "^", "{x}", "a:b:c", "source:"])
 def test_odd_search_queries_are_not_errors(capsys, query):
     ok(capsys, "import", TEXT)
@@ -348,7 +402,7 @@ FEEDS = [
 
 def subscribe(capsys) -> None:
     for url, title in FEEDS:
-        ok(capsys, "add", url, *(["--title", title] if title else []))
+        ok(capsys, "add", url, "--no-check", *(["--title", title] if title else []))
 
 
 def subscriptions(capsys, *flags: str) -> list[tuple[str, str | None]]:
@@ -419,6 +473,168 @@ def test_export_json_and_markdown_to_a_file(tmp_path, capsys):
     assert code == 1 and len(err.splitlines()) == 1
 
 
+@pytest.fixture
+def server():
+    server = FeedServer()
+    yield server
+    server.close()
+
+
+def test_opml_export_names_each_feed_by_its_title(tmp_path, server, capsys):
+    server.feed("/named.xml", rss_feed([Issue(1, guid="n-1")], "Quokka Daily"))
+    server.feed("/renamed.xml", rss_feed([Issue(2, guid="r-2")], "Wombat Weekly"))
+    server.feed("/untitled.xml", rss_feed([Issue(3, guid="u-3")], ""))
+    named, renamed, untitled = (server.url(path) for path in ("/named.xml", "/renamed.xml", "/untitled.xml"))
+    ok(capsys, "add", named)
+    ok(capsys, "add", renamed, "--title", "My chip news")
+    ok(capsys, "add", untitled)
+    ok(capsys, "refresh", "--plain")
+
+    target = tmp_path / "subs.opml"
+    ok(capsys, "export", "opml", "-o", target)
+
+    outlines = ElementTree.parse(target).getroot().findall("./body/outline")
+    # the name given when subscribing, else the feed's own title, else the address
+    assert [(o.get("xmlUrl"), o.get("text"), o.get("title")) for o in outlines] == [
+        (named, "Quokka Daily", "Quokka Daily"),
+        (renamed, "My chip news", "My chip news"),
+        (untitled, untitled, untitled),
+    ]
+
+
+def stars(data_dir: Path) -> set[str]:
+    from briefing_tui.store.state import StateStore
+
+    state = StateStore.open(data_dir / "state.sqlite3")
+    try:
+        return state.starred_ids()
+    finally:
+        state.close()
+
+
+def exported_library(tmp_path: Path, server, capsys) -> tuple[Path, list[dict]]:
+    """Two subscriptions fetched, some items read and one starred, exported as JSON; the list."""
+    from briefing_tui.library import Library
+    from briefing_tui.paths import Locations
+
+    server.feed("/one.xml", rss_feed([Issue(1, guid="o-1"), Issue(2, guid="o-2")], "Quokka Daily"))
+    server.feed("/two.xml", atom_feed([Issue(3, guid="t-3", stories=4)], "Wombat Weekly"))
+    ok(capsys, "add", server.url("/one.xml"), "--title", "Morning quokka")
+    ok(capsys, "add", server.url("/two.xml"))
+    ok(capsys, "refresh", "--plain")
+    issues = listed(capsys)
+    ok(capsys, "mark-read", "--issue", issues[0]["id"])
+    library = Library(Locations.resolve())
+    try:
+        story = library.open_issue(issues[1]["id"]).briefing.stories[1]
+        library.mark_read([story.id])
+        library.set_starred(story.id, issues[1]["id"], True)
+    finally:
+        library.close()
+    target = tmp_path / "backup.json"
+    ok(capsys, "export", "json", "-o", target)
+    return target, listed(capsys)
+
+
+def test_json_export_imports_back_into_a_fresh_data_dir(tmp_path, server, capsys, isolated_dirs):
+    target, before = exported_library(tmp_path, server, capsys)
+    document = json.loads(target.read_text())
+    read, starred = set(document["read"]), set(document["starred"])
+    assert len(starred) == 1 and starred < read
+    feeds_before = subscriptions(capsys)
+    fresh_dirs = [tmp_path / "d2", tmp_path / "c2", tmp_path / "k2"]
+    fresh = [f"--data-dir={fresh_dirs[0]}", f"--cache-dir={fresh_dirs[1]}", f"--config-dir={fresh_dirs[2]}"]
+    # something already in the fresh data dir stays
+    server.feed("/three.xml", rss_feed([], "Numbat News"))
+    ok(capsys, "add", server.url("/three.xml"), *fresh)
+
+    out = ok(capsys, "import", target, *fresh)
+
+    assert out == f"restored from {target}: 2 subscriptions, {len(read)} read marks, 1 star\n"
+    assert stars(fresh_dirs[0]) == starred == stars(isolated_dirs / "data" / "briefing-tui")
+    ok(capsys, "refresh", "--plain", *fresh)
+    after_feeds = subscriptions(capsys, *fresh)
+    assert server.url("/three.xml") in [url for url, _title in after_feeds]
+    assert [feed for feed in after_feeds if feed[0] != server.url("/three.xml")] == feeds_before
+    after = listed(capsys, *fresh)
+    assert [(i["title"], i["stories"], i["unread_stories"]) for i in after] == [
+        (i["title"], i["stories"], i["unread_stories"]) for i in before
+    ]
+    assert any(i["unread_stories"] < i["stories"] for i in after)
+    # again: nothing new, nothing lost
+    assert ok(capsys, "import", target, *fresh) == f"restored from {target}: 0 subscriptions, 0 read marks, 0 stars\n"
+    assert len(subscriptions(capsys, *fresh)) == 3
+    # the same file from a directory, beside a newsletter: both are taken
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "backup.json").write_bytes(target.read_bytes())
+    (folder / "wafer.md").write_bytes(MARKDOWN.read_bytes())
+    assert ok(capsys, "import", folder, *fresh).splitlines() == [
+        "imported: 1 new, 0 updated, 0 unchanged",
+        f"restored from {folder / 'backup.json'}: 0 subscriptions, 0 read marks, 0 stars",
+    ]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "read-not-a-list", "bad-url-in-second-subscription", "bad-item-id", "no-starred"],
+)
+def test_a_malformed_json_export_is_one_line_and_restores_nothing(tmp_path, server, capsys, damage):
+    target, _before = exported_library(tmp_path, server, capsys)
+    text = target.read_text()
+    document = json.loads(text)
+    if damage == "truncated":
+        broken = text[: len(text) // 2]
+    else:
+        if damage == "read-not-a-list":
+            document["read"] = " ".join(document["read"])
+        elif damage == "bad-url-in-second-subscription":
+            document["subscriptions"][1]["url"] = "javascript:alert(1)"
+        elif damage == "bad-item-id":
+            document["starred"].append({"id": "s-1"})
+        else:
+            del document["starred"]
+        broken = json.dumps(document)
+    bad = tmp_path / "broken.json"
+    bad.write_text(broken)
+    fresh_data = tmp_path / "d2"
+    fresh = [f"--data-dir={fresh_data}", f"--cache-dir={tmp_path / 'c2'}", f"--config-dir={tmp_path / 'k2'}"]
+
+    code, out, err = cli(capsys, "import", bad, *fresh)
+
+    assert code == 1 and out == ""
+    [line] = err.splitlines()
+    assert line.startswith(f"briefing-tui: {bad}: not a readable briefing-tui export")
+    assert subscriptions(capsys, *fresh) == [] and stars(fresh_data) == set()
+    assert listed(capsys, *fresh) == []
+
+
+def test_list_source_matches_the_name_of_the_feed_an_issue_came_from(server, capsys):
+    chips = server.feed("/chips.xml", rss_feed([Issue(1, guid="c-1"), Issue(2, guid="c-2")], "Quokka Daily"))
+    server.feed("/wire.xml", rss_feed([Issue(3, guid="w-3")], "Wombat Wire"))
+    ok(capsys, "add", server.url("/chips.xml"))
+    ok(capsys, "add", server.url("/wire.xml"), "--title", "Semiconductor Roundup")
+    ok(capsys, "refresh", "--plain")
+    # the first feed renames itself: its issues, unchanged, keep the source they were stored with
+    chips.set(rss_feed([Issue(1, guid="c-1"), Issue(2, guid="c-2")], "Quokka Chips Weekly"))
+    ok(capsys, "refresh", "--plain")
+    assert {issue["source"] for issue in listed(capsys)} == {"Quokka Daily", "Wombat Wire"}
+
+    def titles(*flags: str) -> list[str]:
+        return sorted(issue["title"] for issue in listed(capsys, *flags))
+
+    # by the subscription's title, any case
+    assert titles("--source", "semiconductor ROUNDUP") == ["Briefing number 3"]
+    # by the title the feed now gives itself
+    assert titles("--source", "chips weekly") == ["Briefing number 1", "Briefing number 2"]
+    # by the issues' own source text, as before
+    assert titles("--source", "wombat") == ["Briefing number 3"]
+    assert titles("--source", "quokka") == ["Briefing number 1", "Briefing number 2"]
+    assert titles("--source", "weekly", "--unread") == ["Briefing number 1", "Briefing number 2"]
+    assert titles("--source", "nothing like it") == []
+    assert titles("--source", "%") == []
+
+
 # -- locations -----------------------------------------------------------------------------------
 
 
@@ -448,7 +664,7 @@ def test_paths_default_to_the_platform_dirs_under_home(isolated_dirs, monkeypatc
 
 def test_data_dir_option_really_moves_the_state(tmp_path, capsys):
     elsewhere = tmp_path / "elsewhere"
-    ok(capsys, "add", "https://a.example.com/feed", "--data-dir", elsewhere)
+    ok(capsys, "add", "https://a.example.com/feed", "--no-check", "--data-dir", elsewhere)
     assert (elsewhere / "state.sqlite3").exists()
     assert subscriptions(capsys) == []
     assert subscriptions(capsys, "--data-dir", str(elsewhere)) == [("https://a.example.com/feed", None)]

@@ -257,7 +257,7 @@ def test_one_failing_feed_never_stops_the_others(server, capsys):
                                                            "slow", "oversized-streamed", "gzip-bomb")}
     assert cli(capsys, "add", server.url("/good"))[0] == 0
     for url in bad.values():
-        assert cli(capsys, "add", url)[0] == 0
+        assert cli(capsys, "add", url, "--no-check")[0] == 0
     assert cli(capsys, "add", server.url("/also-good"), "--title", "Second good one")[0] == 0
 
     code, out, err = cli(capsys, "refresh", "--jobs", "3")
@@ -307,8 +307,8 @@ def test_retry_after_seconds_is_stored_and_the_next_refresh_waits(server, capsys
     small_config_file()
     server.status("/limited", status, {"Retry-After": "120"})
     server.feed("/fine", rss_feed(two_issues()))
-    cli(capsys, "add", server.url("/limited"))
-    cli(capsys, "add", server.url("/fine"))
+    cli(capsys, "add", server.url("/limited"), "--no-check")
+    cli(capsys, "add", server.url("/fine"), "--no-check")
 
     code, out, _err = cli(capsys, "refresh")
 
@@ -444,7 +444,7 @@ FAR_RETRY_AFTER = [
 def test_a_far_retry_after_is_capped_at_one_day(server, capsys, status, header):
     small_config_file()
     server.status("/parked", status, {"Retry-After": header})
-    cli(capsys, "add", server.url("/parked"))
+    cli(capsys, "add", server.url("/parked"), "--no-check")
 
     code, out, _err = cli(capsys, "refresh")
 
@@ -472,7 +472,7 @@ def test_a_stored_retry_after_beyond_one_day_does_not_park_the_feed(server, libr
 def test_a_304_to_a_request_that_was_not_conditional_is_an_error(server, capsys):
     small_config_file()
     server.routes["/always-304"] = lambda h: h.reply(304)
-    cli(capsys, "add", server.url("/always-304"))
+    cli(capsys, "add", server.url("/always-304"), "--no-check")
 
     for _attempt in range(2):
         code, out, _err = cli(capsys, "refresh")

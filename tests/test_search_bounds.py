@@ -78,6 +78,28 @@ def test_a_cancelled_search_stops_and_says_so(repeated_library):
     assert len(repeated_library.search("chip")) == 5
 
 
+@pytest.mark.parametrize("query", ["c", "C", "!", "*", '"', "c*", '"c', "-c", "_", "é", "x_c"])
+def test_one_letter_or_punctuation_being_typed_is_no_prefix(repeated_library, query):
+    # Every word here is "chip": a one-letter prefix would match them all (and on a big cache
+    # read the index entry of every word that starts with the letter).
+    assert repeated_library.search(query, partial=True) == []
+    assert repeated_library.search(query) == []
+    assert len(repeated_library.search("ch", partial=True)) == 5
+
+
+@pytest.mark.timeout(120)
+def test_filters_alone_on_huge_rows_stay_bounded(repeated_library):
+    started = time.perf_counter()
+    hits = repeated_library.search("source:words", limit=3)
+    assert time.perf_counter() - started < 10
+    # each entry is an article (no stories): one hit, its snippet the start of its text
+    assert [hit.title for hit in hits] == ["Entry 0", "Entry 1", "Entry 2"]
+    assert all(hit.item_id == "" and len(hit.snippet) < 300 and hit.snippet.startswith("chip chip") for hit in hits)
+    assert len(repeated_library.search("source:words")) == 5
+    with pytest.raises(SearchCancelled):
+        repeated_library.search("source:words", cancelled=lambda: True)
+
+
 @pytest.mark.timeout(120)
 async def test_closing_the_reader_during_a_slow_search_does_not_wait_for_it(repeated_library, monkeypatch):
     started_snippet = threading.Event()

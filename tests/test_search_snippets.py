@@ -28,6 +28,17 @@ def test_prefix_and_phrase():
     assert text.count("\x02") == 1 and "\x02memory bandwidth\x03" in text
 
 
+def test_the_word_being_typed_is_marked_as_a_prefix_in_words_and_phrases():
+    def typed(query: str, text: str) -> str:
+        return Highlighter(SearchQuery.parse(query, partial=True)).snippet(text)[1]
+
+    assert typed("tid", "Tidal power, tides and a tide.") == "\x02Tidal\x03 power, \x02tides\x03 and a \x02tide\x03."
+    assert typed("tid ", "Tidal power and a tid.") == "Tidal power and a \x02tid\x03."
+    text = "memory bandwidth, memory banks and memory"
+    assert typed('"memory ban', text) == "\x02memory bandwidth\x03, \x02memory banks\x03 and memory"
+    assert typed('"memory ban"', text) == text
+
+
 def test_long_text_is_cut_around_the_matches_with_ellipses():
     words = [f"w{number}" for number in range(60)]
     words[30] = "zephyrine"

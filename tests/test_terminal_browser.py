@@ -15,7 +15,7 @@ import webbrowser
 
 import pytest
 
-from briefing_tui.ui.screens.reader import terminal_browser
+from briefing_tui.ui.browser import terminal_browser
 
 
 def _browser(monkeypatch, value: str | None) -> None:

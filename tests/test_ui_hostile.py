@@ -17,7 +17,7 @@ from textual.widgets import OptionList
 from briefing_tui.ui.rendering import display_text
 from briefing_tui.ui.screens.reader import ReaderScreen
 from briefing_tui.ui.widgets.issue_list import IssueList
-from briefing_tui.ui.widgets.item_list import ItemList
+from briefing_tui.ui.widgets.item_list import ItemList, section_options
 from briefing_tui.ui.widgets.section_list import SectionList
 from briefing_tui.ui.widgets.story_view import StoryView
 from briefing_tui.ui.widgets.titles import display_content
@@ -273,7 +273,7 @@ async def test_wide_emoji_sequences_stay_inside_their_pane_borders(tmp_path, siz
         issues.set_cursor(0)
         await settle(pilot)
         await assert_every_section_fits(pilot, size)
-        assert len(screen.section_options("shortlist")) >= 4
+        assert len(section_options(screen.view, "shortlist")) >= 4
         # A story, whole.
         screen.show_section("headlines", focus=True)
         await settle(pilot)

@@ -435,7 +435,7 @@ async def test_sponsored_story_has_no_read_mark_and_is_not_counted():
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert items.select_id(f"story:{ids.sponsored}")
+        assert items.select_item_id(ids.sponsored)
         await pilot.press("m")
         await pilot.pause()
         assert "Sponsored blocks carry no read mark." in app.messages()
@@ -594,10 +594,16 @@ async def test_p_walks_back_through_unread_stories():
         await settle(pilot)
         assert issues.cursor == 0 and screen.title == NEWER_TITLE
         assert story.story_id == ids.newer_stories[1]
-        await pilot.press("p", "p")
+        await pilot.press("p")
         await settle(pilot)
         assert story.story_id == ids.newer_stories[0]
-        assert "No more unread stories." in app.messages()
+        assert not any("bottom" in message for message in app.messages())
+        await pilot.press("p")  # round the top of the list, to the last unread story of all
+        await settle(pilot)
+        assert issues.cursor == 1 and screen.title == OLDER_TITLE
+        assert story.story_id == ids.older_stories[2]
+        assert "Continued from the bottom of the list." in app.messages()
+        assert "No more unread stories." not in app.messages()
 
 
 # -- search ----------------------------------------------------------------------------------------
@@ -744,7 +750,7 @@ async def test_o_opens_links_through_webbrowser(monkeypatch):
     opened = []
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
     # a graphical browser: this machine's w3m or lynx would otherwise take the terminal
-    monkeypatch.setattr("briefing_tui.ui.screens.reader.terminal_browser", lambda url: None)
+    monkeypatch.setattr("briefing_tui.ui.browser.terminal_browser", lambda url: None)
     ids = import_fixtures()
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -796,16 +802,17 @@ async def test_o_refuses_urls_that_are_not_http(monkeypatch):
     opened = []
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
     # a graphical browser: this machine's w3m or lynx would otherwise take the terminal
-    monkeypatch.setattr("briefing_tui.ui.screens.reader.terminal_browser", lambda url: None)
+    monkeypatch.setattr("briefing_tui.ui.browser.terminal_browser", lambda url: None)
     import_fixtures()
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        reader = app.screen
+        from briefing_tui.ui.browser import open_url
+
         for url in ("javascript:alert(1)", "file:///etc/passwd", "JAVASCRIPT:alert(1)", "data:text/html,x"):
-            reader.open_url(url)
+            open_url(app, url)
         links = [Link("script", "javascript:app.quit()"), Link("ok", "https://ok.example.com/")]
-        app.push_screen(LinkPickerScreen(links), lambda url: reader.open_url(url) if url else None)
+        app.push_screen(LinkPickerScreen(links), lambda url: open_url(app, url) if url else None)
         await pilot.pause()
         await pilot.press("enter")
         await settle(pilot)
@@ -845,7 +852,7 @@ async def test_o_on_a_named_section_offers_its_links_in_the_picker(monkeypatch):
     opened = []
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
     # a graphical browser: this machine's w3m or lynx would otherwise take the terminal
-    monkeypatch.setattr("briefing_tui.ui.screens.reader.terminal_browser", lambda url: None)
+    monkeypatch.setattr("briefing_tui.ui.browser.terminal_browser", lambda url: None)
     import_files(UI_FIXTURES / "orchard_0602.md")
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -901,7 +908,7 @@ async def test_o_on_the_intro_opens_its_only_link(monkeypatch):
     opened = []
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
     # a graphical browser: this machine's w3m or lynx would otherwise take the terminal
-    monkeypatch.setattr("briefing_tui.ui.screens.reader.terminal_browser", lambda url: None)
+    monkeypatch.setattr("briefing_tui.ui.browser.terminal_browser", lambda url: None)
     import_files(UI_FIXTURES / "orchard_0602.md")
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -1148,17 +1155,27 @@ async def test_q_quits():
     assert app.return_code == 0
 
 
-def test_every_reader_binding_is_a_palette_command():
-    from briefing_tui.ui.commands import READER_COMMANDS
+async def test_every_reader_binding_is_a_palette_command_with_its_key():
+    """The palette is made from the bindings: each action is there by its name, with its key,
+    and a rebound key shows as rebound."""
+    from briefing_tui.ui.commands import palette_commands
 
-    palette = {action for _name, _help, action in READER_COMMANDS}
+    from tests.ui_support import write_config
+
+    write_config('[keys]\nstar = "S"\n')
+    import_fixtures()
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        commands = {action: (name, help_text) for name, help_text, action in palette_commands(app, app.screen)}
     for binding in ReaderScreen.BINDINGS:
-        if binding.action in ("back", "app.quit"):  # Textual's palette has Quit; Back needs a key
+        if binding.action == "app.quit":  # Textual's own palette has Quit
             continue
-        assert binding.action in palette, binding.action
-    for action in palette:
-        name = action.split("(")[0]
-        assert hasattr(ReaderScreen, f"action_{name}"), action
+        assert binding.action in commands, binding.action
+        assert commands[binding.action][0] == binding.description
+        assert hasattr(ReaderScreen, "action_" + binding.action.split("(")[0]), binding.action
+    assert commands["toggle_star"][1].endswith("(S)")
+    assert commands["search"][1].endswith("(/)")
 
 
 async def test_command_palette_runs_reader_actions():
@@ -1235,7 +1252,9 @@ async def test_keys_table_rebinds_actions():
         await settle(pilot)
         _reader, _issues, sections, _items, story = parts(app)
         warnings = app.messages("warning")
-        assert len(warnings) == 1 and "no_such_action" in warnings[0]
+        assert len(warnings) == 2 and "no_such_action" in warnings[1]
+        # b pages up in the issue list, the rows and the story: the rebinding says so
+        assert "key 'b' for section.bottom_line is also the key of issues.page_up, items.page_up, story.page_up" in warnings[0]
         await pilot.press("n")
         await settle(pilot)
         assert not story.display
@@ -1251,7 +1270,7 @@ async def test_keys_table_rebinds_actions():
 
         text = screen_text(app)
         assert re.search(r"│ x +Next unread +next_unread ", text)
-        assert re.search(r"│ b f3 +Bottom line +section.bottom_line ", text)
+        assert re.search(r"│ b f3 +Show Bottom line +section.bottom_line ", text)
         assert "x Next unread" in text  # the footer follows the keymap too
 
 
@@ -1424,7 +1443,7 @@ async def test_shortlist_shows_the_headings_its_items_stood_under(tmp_path, monk
     opened = []
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
     # a graphical browser: this machine's w3m or lynx would otherwise take the terminal
-    monkeypatch.setattr("briefing_tui.ui.screens.reader.terminal_browser", lambda url: None)
+    monkeypatch.setattr("briefing_tui.ui.browser.terminal_browser", lambda url: None)
     issue = tmp_path / "gearbox_212.md"
     issue.write_text(
         "# Gearbox Weekly #212\n\n## The new linker is here\n\n"
@@ -1458,7 +1477,7 @@ async def test_following_a_quick_items_link_marks_it_read(monkeypatch):
 
     opened: list[str] = []
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
-    monkeypatch.setattr("briefing_tui.ui.screens.reader.terminal_browser", lambda url: None)
+    monkeypatch.setattr("briefing_tui.ui.browser.terminal_browser", lambda url: None)
     ids = import_fixtures()
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:

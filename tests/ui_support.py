@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 from textual.widgets import Input, OptionList, Static
 
 from briefing_tui.library import Library
@@ -116,14 +117,26 @@ def new_app() -> RecordingApp:
     return RecordingApp(plain.locations, plain.config, config_error=plain.config_error)
 
 
-async def settle(pilot: Pilot, rounds: int = 5) -> None:
-    """Let workers finish and their messages be handled (a handler may start another worker)."""
+async def settle(pilot: Pilot, rounds: int = 40) -> None:
+    """Let workers finish and their messages be handled (a handler may start another worker).
+
+    Quiet means: no worker running, twice in a row, with a full pause between the two looks, so
+    a message a finished worker posted has been handled and any worker it started has been seen.
+    """
     app = pilot.app
+    quiet = 0
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # an exclusive worker replaced by a newer one: the newer one is waited for
         await pilot.pause()
         if all(worker.is_finished for worker in app.workers):
-            break
+            quiet += 1
+            if quiet == 2:
+                break
+        else:
+            quiet = 0
 
 
 def screen_text(app) -> str:

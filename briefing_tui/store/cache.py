@@ -19,6 +19,7 @@ from briefing_tui.model import Briefing
 from briefing_tui.store.db import check_schema, connect, friendly, migrate, move_aside, now_iso, open_or_recover
 from briefing_tui.store.query import SECTION_COLUMNS, SearchQuery
 from briefing_tui.store.snippets import Highlighter
+from briefing_tui.text import truncate
 
 #: The full-text table's text columns, in the order of SECTION_COLUMNS.
 _FTS_TEXT_COLUMNS = ("headlines", "lead", "unpacked", "bottom_line", "body", "shortlist", "refs")
@@ -26,6 +27,8 @@ _FTS_TEXT_COLUMNS = ("headlines", "lead", "unpacked", "bottom_line", "body", "sh
 SNIPPET_SOURCE_CHARS = 256 * 1024
 #: SQLite virtual machine steps between checks of a search's cancellation.
 _CANCEL_CHECK_STEPS = 2000
+#: The longest title a search hit carries.
+SEARCH_TITLE_CHARS = 300
 
 
 class SearchCancelled(Exception):
@@ -169,6 +172,9 @@ class SearchHit:
     issue_title: str
     source: str | None
     date: str | None
+    #: What the hit is: a story's title, a shortlist item's or a reference's text (the issue's
+    #: title for a hit in the issue's own text), on one line and cut to SEARCH_TITLE_CHARS.
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +194,10 @@ class FeedState:
 
 def issue_id_for(origin: str, key: str) -> str:
     return "i-" + hashlib.blake2b(f"{origin}\x1f{key}".encode(), digest_size=6).hexdigest()
+
+
+def _raw_hash(raw: str) -> str:
+    return hashlib.blake2b(raw.encode("utf-8", "replace"), digest_size=16).hexdigest()
 
 
 def _sort_key(date: str | None, published: str | None, fetched: str) -> str:
@@ -382,7 +392,7 @@ class Cache:
         then arrives from a subscription moves to that subscription (its counts and removal).
         """
         issue_id = issue_id_for(scope or origin, key)
-        raw_hash = hashlib.blake2b(raw.encode("utf-8", "replace"), digest_size=16).hexdigest()
+        raw_hash = _raw_hash(raw)
         row = self.conn.execute(
             "SELECT raw_hash, parser_version, origin FROM issues WHERE id = ?", (issue_id,)
         ).fetchone()
@@ -438,6 +448,14 @@ class Cache:
         )
         return issue_id, "updated" if row else "new"
 
+    def briefing_replaced_by(self, issue_id: str, raw: str) -> Briefing | None:
+        """The stored briefing of ``issue_id`` when storing ``raw`` for it would replace it (the
+        text or the parser changed); None for an issue not stored yet or stored unchanged."""
+        row = self.conn.execute("SELECT raw_hash, parser_version FROM issues WHERE id = ?", (issue_id,)).fetchone()
+        if row is None or (row[0] == _raw_hash(raw) and row[1] == PARSER_VERSION):
+            return None  # the common case of a refresh: nothing more is read
+        return self.issue(issue_id)
+
     def issue(self, issue_id: str) -> Briefing | None:
         row = self.conn.execute("SELECT briefing FROM issues WHERE id = ?", (issue_id,)).fetchone()
         return Briefing.from_dict(json.loads(row[0])) if row else None
@@ -445,11 +463,20 @@ class Cache:
     def has_issue(self, issue_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM issues WHERE id = ?", (issue_id,)).fetchone() is not None
 
-    def _filters(self, unread_only: bool, source: str | None) -> tuple[str, list]:
+    def _filters(self, unread_only: bool, source: str | None, feed_names: bool = False) -> tuple[str, list]:
+        """WHERE clause and parameters: issues with unread stories, and issues whose source
+        contains ``source`` (with ``feed_names``, or whose feed's name does: the subscription's
+        title or the title the feed gives itself)."""
         clauses, params = [], []
         if source:
-            clauses.append("i.source LIKE ? ESCAPE '\\'")
-            params.append("%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+            pattern = "%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            names = ["i.source LIKE ? ESCAPE '\\'"]
+            if feed_names:
+                names.append("i.origin IN (SELECT url FROM feeds WHERE title LIKE ? ESCAPE '\\')")
+                if self.has_state:
+                    names.append("i.origin IN (SELECT url FROM rs.subscriptions WHERE title LIKE ? ESCAPE '\\')")
+            clauses.append(names[0] if len(names) == 1 else "(" + " OR ".join(names) + ")")
+            params.extend([pattern] * len(names))
         if unread_only:
             clauses.append(f"({self.unread_sql()}) > 0")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -462,15 +489,21 @@ class Cache:
             " WHERE it.issue_id = i.id AND it.kind = 'story')"
         )
 
-    def count_issues(self, *, unread_only: bool = False, source: str | None = None) -> int:
-        where, params = self._filters(unread_only, source)
+    def count_issues(self, *, unread_only: bool = False, source: str | None = None, feed_names: bool = False) -> int:
+        where, params = self._filters(unread_only, source, feed_names)
         return self.conn.execute(f"SELECT count(*) FROM issues i{where}", params).fetchone()[0]
 
     def issues(
-        self, *, offset: int = 0, limit: int = -1, unread_only: bool = False, source: str | None = None
+        self,
+        *,
+        offset: int = 0,
+        limit: int = -1,
+        unread_only: bool = False,
+        source: str | None = None,
+        feed_names: bool = False,
     ) -> list[IssueSummary]:
         """Issues newest first, with unread story counts, one page at a time."""
-        where, params = self._filters(unread_only, source)
+        where, params = self._filters(unread_only, source, feed_names)
         rows = self.conn.execute(
             f"SELECT i.id, i.title, i.source, i.date, i.stories, ({self.unread_sql()}), i.origin"
             f" FROM issues i{where} ORDER BY {_ISSUE_ORDER_I} LIMIT ? OFFSET ?",
@@ -529,11 +562,19 @@ class Cache:
             "SELECT source, count(*) FROM issues WHERE source IS NOT NULL GROUP BY source ORDER BY source"
         ).fetchall()
 
-    def unread_for_origin(self, origin: str) -> int:
-        row = self.conn.execute(
-            f"SELECT coalesce(sum({self.unread_sql()}), 0) FROM issues i WHERE i.origin = ?", (origin,)
-        ).fetchone()
-        return int(row[0])
+    def feed_counts(self) -> dict[str, tuple[int, int]]:
+        """origin -> (cached issues, unread stories), for every origin in one query."""
+        rows = self.conn.execute(
+            f"SELECT i.origin, count(*), coalesce(sum({self.unread_sql()}), 0) FROM issues i GROUP BY i.origin"
+        )
+        return {origin: (int(issues), int(unread)) for origin, issues, unread in rows}
+
+    def items_of_origin(self, origin: str) -> list[tuple[str, str]]:
+        """(item id, issue id) of every item of every issue from ``origin``."""
+        return self.conn.execute(
+            "SELECT it.item_id, it.issue_id FROM items it JOIN issues i ON i.id = it.issue_id WHERE i.origin = ?",
+            (origin,),
+        ).fetchall()
 
     def all_briefings(self) -> Iterator[tuple[str, str, Briefing]]:
         for issue_id, origin, data in self.conn.execute(
@@ -560,17 +601,26 @@ class Cache:
         and cut snippets in Python (see :mod:`briefing_tui.store.snippets`), reading at most
         SNIPPET_SOURCE_CHARS of each column.
 
+        A query of filters alone (no words) lists the items that pass them instead, newest
+        issue first (see :meth:`_listing`).
+
         ``cancelled`` is polled while SQLite works and between rows; once it returns True the
         search stops within milliseconds and raises :class:`SearchCancelled`.
         """
         match = query.fts_expression()
-        if not match:
+        if not match and not query.filters_only:
             return []
+
+        def run(cancelled: Callable[[], bool]) -> list[SearchHit]:
+            if match:
+                return self._search(query, match, limit, window, cancelled)
+            return self._listing(query, limit, cancelled)
+
         if cancelled is None:
-            return self._search(query, match, limit, window, lambda: False)
+            return run(lambda: False)
         self.conn.set_progress_handler(lambda: 1 if cancelled() else 0, _CANCEL_CHECK_STEPS)
         try:
-            return self._search(query, match, limit, window, cancelled)
+            return run(cancelled)
         except sqlite3.OperationalError as error:
             if cancelled():
                 raise SearchCancelled() from error
@@ -638,8 +688,120 @@ class Cache:
                 if score > best_score and (score[1] or snippet):
                     best, best_score, best_snippet = index, score, snippet
             section = SECTION_COLUMNS[best if best is not None else 0]
-            hits.append(SearchHit(issue_id, item_id, section, best_snippet, title, source, date))
+            # a story's row holds its title in the headlines column, an item's row only its text
+            name = next((text for text in (texts[0], texts[5], texts[6]) if text), "") if item_id else ""
+            hits.append(
+                SearchHit(issue_id, item_id, section, best_snippet, title, source, date, _one_line(name) or title)
+            )
         return hits
+
+    def _listing(self, query: SearchQuery, limit: int, cancelled: Callable[[], bool]) -> list[SearchHit]:
+        """The items that pass a query of filters alone: newest issue first, and in each issue in
+        the order the issue gives them. Stories and shortlist items (an issue without either, an
+        article, is one hit), or the items of the query's section (a story section: stories with
+        text there; references only when asked for).
+
+        SQL picks the issues that can hold a passing item; only those are read, until ``limit``
+        items are found.
+        """
+        if query.starred and not self.has_state:
+            return []
+        section = query.section
+        kind = "shortlist" if section == "shortlist" else "story" if section else None
+        clauses, params = [], []
+        if query.source:
+            clauses.append("i.source LIKE ? ESCAPE '\\'")
+            params.append("%" + query.source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        if section == "shortlist":
+            clauses.append("i.shortlist > 0")
+        of_kind = f" AND it.kind = '{kind}'" if kind else ""
+        if query.starred:
+            clauses.append(
+                "(i.id IN (SELECT issue_id FROM rs.stars WHERE issue_id IS NOT NULL) OR EXISTS (SELECT 1 FROM items it"
+                f" WHERE it.issue_id = i.id{of_kind} AND it.item_id IN (SELECT item_id FROM rs.stars)))"
+            )
+        unread = query.unread and self.has_state and section != "references"
+        if unread:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM items it WHERE it.issue_id = i.id{of_kind}"
+                " AND it.item_id NOT IN (SELECT item_id FROM rs.marks))"
+            )
+        starred = {row[0] for row in self.conn.execute("SELECT item_id FROM rs.stars")} if query.starred else None
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        highlighter = Highlighter(query)
+        hits: list[SearchHit] = []
+        issues = self.conn.execute(
+            f"SELECT i.id, i.title, i.source, i.date, i.briefing FROM issues i{where} ORDER BY {_ISSUE_ORDER_I}",
+            params,
+        )
+        for issue_id, issue_title, source, date, data in issues:
+            if cancelled():
+                raise SearchCancelled()
+            briefing = Briefing.from_dict(json.loads(data))
+            found = list(_listed_items(briefing, section, starred))
+            if not (section or query.unread or query.starred or briefing.stories or briefing.shortlist):
+                found = [("", "body", "", "\n".join([briefing.subtitle or "", *briefing.intro]).strip())]
+            if unread and found:
+                ids = [item_id for item_id, *_rest in found]
+                marks = ",".join("?" * len(ids))
+                read = {row[0] for row in self.conn.execute(f"SELECT item_id FROM rs.marks WHERE item_id IN ({marks})", ids)}
+                found = [entry for entry in found if entry[0] not in read]
+            for item_id, hit_section, name, text in found:
+                _score, snippet = highlighter.snippet(text[:SNIPPET_SOURCE_CHARS])
+                hits.append(
+                    SearchHit(issue_id, item_id, hit_section, snippet, issue_title, source, date, _one_line(name) or issue_title)
+                )
+                if len(hits) >= limit:
+                    return hits
+        return hits
+
+
+def _one_line(text: str) -> str:
+    """Text as one line of at most SEARCH_TITLE_CHARS characters."""
+    return truncate(" ".join(text[: SEARCH_TITLE_CHARS * 4].split()), SEARCH_TITLE_CHARS)
+
+
+def _story_columns(story) -> dict[str, str]:
+    """A story's text by search column, as :func:`_search_rows` indexes it."""
+    return {
+        "headlines": story.title if not story.kicker else f"{story.kicker}: {story.title}",
+        "lead": story.lead or "",
+        "unpacked": "\n".join(story.unpacked),
+        "bottom_line": story.bottom_line or "",
+        "body": "\n".join(story.body),
+    }
+
+
+def _listed_items(
+    briefing: Briefing, section: str | None, starred: set[str] | None
+) -> Iterator[tuple[str, str, str, str]]:
+    """(item id, section, title, text to cut the snippet from) of the items of an issue that a
+    listing of ``section`` shows, in the issue's order; with ``starred``, only those items.
+    Sponsored stories are listed only when starred (they are not counted as unread either)."""
+    if section is None or section in _STORY_COLUMNS:
+        for story in briefing.stories:
+            if story.sponsored and starred is None or starred is not None and story.id not in starred:
+                continue
+            columns = _story_columns(story)
+            if section:
+                text = columns[section]
+                if not text:
+                    continue
+            else:
+                text = next((columns[name] for name in ("lead", "bottom_line", "unpacked", "body") if columns[name]), "")
+            yield story.id, section or "headlines", columns["headlines"], text
+    if section in (None, "shortlist"):
+        for item in briefing.shortlist:
+            if starred is None or item.id in starred:
+                yield item.id, "shortlist", item.text, item.text
+    if section == "references" and starred is None:
+        for number, ref in enumerate(briefing.references):
+            text = " — ".join(part for part in (ref.publisher, ref.title) if part)
+            yield f"r-{number + 1}", "references", text, text
+
+
+#: The search columns that hold a story's text.
+_STORY_COLUMNS = ("headlines", "lead", "unpacked", "bottom_line", "body")
 
 
 class _Transaction:

@@ -57,7 +57,7 @@ class Highlighter:
         for phrase in query.phrases:
             words = tuple(fold(word) for word in _TOKEN.findall(phrase))
             if words:
-                patterns.append(_Pattern(words, False))
+                patterns.append(_Pattern(words, phrase.endswith("*")))
         self.patterns = patterns
 
     def _matches(self, tokens: list[str]) -> tuple[list[int], list[bool]]:

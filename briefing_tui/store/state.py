@@ -137,13 +137,21 @@ class StateStore:
     def _write(self, sql: str, rows: list[tuple]) -> int:
         if not rows:
             return 0
+        return self._write_all([(sql, rows)])[0]
+
+    def _write_all(self, statements: list[tuple[str, list[tuple]]]) -> list[int]:
+        """Run each (sql, rows) in one transaction: all of them are written or none is.
+        Returns how many rows each changed."""
         with self._write_lock:
             conn = self.writer
             try:
                 conn.execute("BEGIN IMMEDIATE")
-                before = conn.total_changes
-                conn.executemany(sql, rows)
-                changed = conn.total_changes - before
+                changed = []
+                for sql, rows in statements:
+                    before = conn.total_changes
+                    if rows:
+                        conn.executemany(sql, rows)
+                    changed.append(conn.total_changes - before)
                 conn.execute("COMMIT")
                 return changed
             except sqlite3.Error as error:
@@ -175,6 +183,10 @@ class StateStore:
             [(url, title, now_iso(), settings)],
         )
         return True
+
+    def set_subscription_title(self, url: str, title: str | None) -> bool:
+        """Set (or with None clear) a subscription's title; False when there is no such subscription."""
+        return self._write("UPDATE subscriptions SET title = ? WHERE url = ?", [(title, url)]) > 0
 
     def remove_subscription(self, url: str) -> bool:
         return self._write("DELETE FROM subscriptions WHERE url = ?", [(url,)]) > 0
@@ -226,8 +238,72 @@ class StateStore:
         else:
             self._write("DELETE FROM stars WHERE item_id = ?", [(item_id,)])
 
-    def starred_ids(self) -> set[str]:
-        return {row[0] for row in self.conn.execute("SELECT item_id FROM stars")}
+    def starred_ids(self, item_ids: Iterable[str] | None = None) -> set[str]:
+        """Starred item ids (of the given ones, or all)."""
+        if item_ids is None:
+            return {row[0] for row in self.conn.execute("SELECT item_id FROM stars")}
+        ids = list(item_ids)
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                row[0] for row in self.conn.execute(f"SELECT item_id FROM stars WHERE item_id IN ({marks})", chunk)
+            )
+        return found
+
+    # -- carrying and restoring ------------------------------------------------------------------
+    def copy_marks(self, pairs: Iterable[tuple[str, str]], issue_id: str | None) -> tuple[int, int]:
+        """Give each new item id of (old id, new id) the read mark and star its old id has (with
+        their times); the old ones stay. Returns (read marks, stars) added."""
+        rows = [(new, issue_id, old) for old, new in pairs]
+        if not rows:
+            return 0, 0
+        read, stars = self._write_all(
+            [
+                (
+                    "INSERT OR IGNORE INTO marks (item_id, issue_id, read_at)"
+                    " SELECT ?, ?, read_at FROM marks WHERE item_id = ?",
+                    rows,
+                ),
+                (
+                    "INSERT OR IGNORE INTO stars (item_id, issue_id, starred_at)"
+                    " SELECT ?, ?, starred_at FROM stars WHERE item_id = ?",
+                    rows,
+                ),
+            ]
+        )
+        return read, stars
+
+    def merge(
+        self,
+        subscriptions: Iterable[tuple[str, str | None, str | None]],
+        read: Iterable[tuple[str, str | None]],
+        starred: Iterable[tuple[str, str | None]],
+    ) -> tuple[int, int, int]:
+        """Add subscriptions (url, title, added_at), read marks and stars (item id, issue id) in
+        one transaction, keeping everything already here (a subscription without a title takes
+        the one given). Returns how many subscriptions, read marks and stars were new."""
+        stamp = now_iso()
+        subs = [(url, title, added_at or stamp) for url, title, added_at in subscriptions]
+        added, _titled, marks, stars = self._write_all(
+            [
+                ("INSERT OR IGNORE INTO subscriptions (url, title, added_at) VALUES (?, ?, ?)", subs),
+                (
+                    "UPDATE subscriptions SET title = ? WHERE url = ? AND title IS NULL",
+                    [(title, url) for url, title, _added in subs if title],
+                ),
+                (
+                    "INSERT OR IGNORE INTO marks (item_id, issue_id, read_at) VALUES (?, ?, ?)",
+                    [(item, issue, stamp) for item, issue in read],
+                ),
+                (
+                    "INSERT OR IGNORE INTO stars (item_id, issue_id, starred_at) VALUES (?, ?, ?)",
+                    [(item, issue, stamp) for item, issue in starred],
+                ),
+            ]
+        )
+        return added, marks, stars
 
 
 __all__ = ["StateStore", "StoreError", "Subscription"]

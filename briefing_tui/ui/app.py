@@ -7,12 +7,14 @@ import sys
 from pathlib import Path
 
 from textual.app import App
+from textual.binding import Binding
 
 from briefing_tui.config import Config, ConfigError, load_config
 from briefing_tui.library import Library, StoreError
 from briefing_tui.paths import Locations
+from briefing_tui.session import Session, load_session, save_session
 from briefing_tui.ui.commands import ReaderCommands
-from briefing_tui.ui.keys import known_binding_ids
+from briefing_tui.ui.keys import keymap_conflicts, known_binding_ids
 from briefing_tui.ui.screens.dialogs import ErrorScreen
 from briefing_tui.ui.screens.reader import ReaderScreen
 
@@ -29,6 +31,8 @@ class BriefingApp(App):
     TITLE = "briefing-tui"
     CSS_PATH = [styles_dir() / "app.tcss"]
     COMMANDS = App.COMMANDS | {ReaderCommands}
+    HELP_GROUP = "Everywhere"
+    BINDINGS = [Binding("ctrl+l", "redraw", "Redraw the screen", show=False, id="redraw")]
 
     def __init__(self, locations: Locations, config: Config | None = None, *, config_error: str | None = None):
         super().__init__()
@@ -37,17 +41,49 @@ class BriefingApp(App):
         self.config_error = config_error
         self.library: Library | None = None
         self.keymap_overrides: dict[str, str] = {}
+        #: Where the reader was when it last closed (the open issue, section, filters, theme).
+        self.session = load_session(locations.session_file)
 
     def on_mount(self) -> None:
         self._apply_keymap()
+        self._apply_theme()
         try:
             self.library = Library(self.locations, self.config)
         except StoreError as error:
             self.push_screen(ErrorScreen(str(error)))
             return
-        self.push_screen(ReaderScreen(self.library, mark_read_on_open=self.config.mark_read_on_open))
+        self.push_screen(ReaderScreen(self.library, self.config, self.session))
         if self.config_error:
             self.notify(self.config_error + "; using defaults", severity="warning", timeout=15, markup=False)
+
+    def _apply_theme(self) -> None:
+        """The config's theme, else the one chosen last time; an unknown name is one warning."""
+        name = self.config.theme or self.session.theme
+        if not name:
+            return
+        if name in self.available_themes:
+            self.theme = name
+        elif self.config.theme:
+            self.notify(
+                f"{self.locations.config_file}: unknown theme {name!r} (ctrl+p, then 'theme', lists them)",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+
+    def action_redraw(self) -> None:
+        """Draw the whole screen again (after another program wrote over it)."""
+        self.refresh(layout=True, repaint=True)
+        self.screen.refresh(layout=True, repaint=True)
+
+    def save_session(self) -> None:
+        """Remember where the reader is, for the next start; a failure to write is one line."""
+        reader = next((s for s in self.screen_stack if isinstance(s, ReaderScreen)), None)
+        session = reader.session_now(self.theme) if reader is not None else Session(theme=self.theme)
+        try:
+            save_session(self.locations.session_file, session)
+        except OSError as error:
+            print(f"briefing-tui: could not save {self.locations.session_file}: {error.strerror or error}", file=sys.stderr)
 
     def _apply_keymap(self) -> None:
         known = known_binding_ids()
@@ -55,6 +91,8 @@ class BriefingApp(App):
         self.keymap_overrides = {key: value for key, value in self.config.keys.items() if key in known}
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
+        for conflict in keymap_conflicts(self.keymap_overrides):
+            self.notify(f"{self.locations.config_file}: {conflict}", severity="warning", timeout=15, markup=False)
         if unknown:
             self.notify(
                 f"{self.locations.config_file}: unknown key binding id(s) {', '.join(unknown)} (see ? for ids)",
@@ -65,6 +103,7 @@ class BriefingApp(App):
 
     def on_unmount(self) -> None:
         if self.library is not None:
+            self.save_session()
             self.library.close()
 
 

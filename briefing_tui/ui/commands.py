@@ -1,67 +1,73 @@
-"""Command-palette commands (ctrl+p): every reader action by name, and source filters."""
+"""Command-palette commands (ctrl+p): every reader action by name, and source filters.
+
+The reader's actions come from its bindings (description as the name, tooltip as the help,
+the key as the user's keymap has it): one declaration per action.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.screen import Screen
 
 from briefing_tui.ui.rendering import shown
 
-#: (name, help, action on the reader screen)
-READER_COMMANDS = (
-    ("Next unread story", "Open the next unread story, across issues (n)", "step_unread(1)"),
-    ("Previous unread story", "Open the previous unread story (p)", "step_unread(-1)"),
-    ("Next issue", "Move to the next issue (])", "step_issue(1)"),
-    ("Previous issue", "Move to the previous issue ([)", "step_issue(-1)"),
-    ("Show Headlines", "One row per story (1)", "section('headlines')"),
-    ("Show Unpacked", "Every story's bullets (2)", "section('unpacked')"),
-    ("Show Bottom line", "The whole issue in thirty seconds (3)", "section('bottom_line')"),
-    ("Show Shortlist", "The quick items (4)", "section('shortlist')"),
-    ("Show References", "Publishers, titles and links (5)", "section('references')"),
-    ("Search all issues", "Full-text search across the cache (/)", "search"),
-    ("Today", "The day's issues thread by thread, with each source's bottom line (T)", "today"),
-    ("Show thread", "Who else covered the story under the cursor (t)", "thread"),
-    ("Toggle read", "Mark the item under the cursor read or unread (m)", "toggle_read"),
-    ("Mark issue read", "Mark every story of this issue read (M)", "mark_issue_read"),
-    ("Toggle unread only", "Show only issues with unread stories (u)", "toggle_unread_only"),
-    ("Toggle star", "Star or unstar the item under the cursor (s)", "toggle_star"),
-    ("Open link", "Open the link in the browser (o)", "open_link"),
-    ("Refresh feeds", "Fetch every subscription in the background (r)", "refresh"),
-    ("Add feed", "Subscribe to an RSS, Atom or JSON feed, or an IMAP folder (a)", "add_feed"),
-    ("Export issue as Markdown", "Save the open issue to your downloads (in a browser: download it)", "export_issue"),
-    ("Back", "Close the story, or go back to the issue list (Esc)", "back"),
-    ("Help", "Every key the reader knows (?)", "help"),
-)
+#: Actions the palette leaves out: running them from the palette would do nothing useful.
+_NOT_IN_PALETTE = {"app.quit"}
+
+
+def reader_screen(app) -> Screen | None:
+    """The reader's screen (the one holding the library), under any dialog on top of it."""
+    return next((s for s in reversed(app.screen_stack) if hasattr(s, "library") and hasattr(s, "set_source_filter")), None)
+
+
+def palette_commands(app, screen: Screen) -> list[tuple[str, str, str]]:
+    """(name, help, action) for each of the screen's bindings, keys shown as the keymap has them."""
+    keymap: dict[str, str] = getattr(app, "keymap_overrides", {})
+    commands = []
+    for binding in type(screen).BINDINGS:
+        if not isinstance(binding, Binding) or binding.action in _NOT_IN_PALETTE:
+            continue
+        keys = keymap.get(binding.id or "", binding.key)
+        shown_keys = " ".join(app.get_key_display(Binding(key.strip(), binding.action)) for key in keys.split(",") if key.strip())
+        help_text = f"{binding.tooltip or binding.description} ({shown_keys})"
+        commands.append((binding.description, help_text, binding.action))
+    return commands
 
 
 class ReaderCommands(Provider):
     """Reader actions, plus one "Filter by source" command per source in the cache."""
 
-    def _commands(self) -> list[tuple[str, str, object]]:
-        from briefing_tui.ui.screens.reader import ReaderScreen
-
-        screen = next((s for s in self.app.screen_stack if isinstance(s, ReaderScreen)), None)
+    async def startup(self) -> None:
+        self._list: list[tuple[str, str, object]] = []
+        screen = reader_screen(self.app)
         if screen is None:
-            return []
-        commands = [(name, help_text, partial(screen.run_action, action)) for name, help_text, action in READER_COMMANDS]
-        commands.append(("Filter by source: all", "Show issues from every source", partial(screen.set_source_filter, None)))
-        for source, count in screen.library.sources():
-            commands.append(
+            return
+        for name, help_text, action in palette_commands(self.app, screen):
+            self._list.append((name, help_text, partial(screen.run_action, action)))
+        self._list.append(("Filter by source: all", "Show issues from every source", partial(screen.set_source_filter, None)))
+        try:
+            sources = await asyncio.to_thread(screen.library.sources)
+        except Exception:  # noqa: BLE001 - the palette works without the source list
+            sources = []
+        for source, count in sources:
+            self._list.append(
                 (f"Filter by source: {shown(source, 80)}", f"{count} issue{'s' if count != 1 else ''}", partial(screen.set_source_filter, source))
             )
-        return commands
 
     # Names and help carry source names from feeds: they go to the palette as Content, which it
     # shows as written, never as str, which it would read as markup.
     async def discover(self) -> Hits:
-        for name, help_text, callback in self._commands():
+        for name, help_text, callback in self._list:
             yield DiscoveryHit(Content(name), callback, text=name, help=Content(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
+        for name, help_text, callback in self._list:
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, self._highlight(matcher, name), callback, text=name, help=Content(help_text))

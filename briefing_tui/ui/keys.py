@@ -1,41 +1,51 @@
 """Key bindings: the groups shown on the help screen, and user rebinding from the config.
 
 Every binding has an id; ``[keys]`` in config.toml maps ids to comma-separated keys, applied
-with ``App.set_keymap``.
+with ``App.set_keymap``. Nothing here imports a screen: the classes are found by walking the
+subclasses of DOMNode, so the help screen and the palette show whatever the screens declare.
 """
 
 from __future__ import annotations
 
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
+
+
+#: The help screen's groups, in the order it shows them. A screen or pane takes part by naming
+#: its group in a ``HELP_GROUP`` class attribute; its ``BINDINGS`` are the group's rows.
+GROUP_ORDER = (
+    "Reader",
+    "Issue list",
+    "Sections",
+    "Section rows",
+    "Story",
+    "Other sources of a story",
+    "Today",
+    "Search",
+    "Dialogs",
+    "Everywhere",
+)
+
+
+def _keyed_classes() -> list[type[DOMNode]]:
+    """Every screen and widget class of briefing-tui that declares a ``HELP_GROUP``."""
+    found, pending = [], [DOMNode]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if "HELP_GROUP" in cls.__dict__ and cls.__module__.startswith("briefing_tui."):
+            found.append(cls)
+    return sorted(found, key=lambda cls: (cls.__module__, cls.__qualname__))
 
 
 def binding_groups() -> list[tuple[str, list[Binding]]]:
-    from briefing_tui.ui.screens.dialogs import AddFeedScreen, ErrorScreen, LinkPickerScreen, ThreadScreen
-    from briefing_tui.ui.screens.help import HelpScreen
-    from briefing_tui.ui.screens.reader import ReaderScreen
-    from briefing_tui.ui.screens.search import SearchScreen
-    from briefing_tui.ui.screens.today import DigestList, TodayScreen
-    from briefing_tui.ui.widgets.issue_list import IssueList
-    from briefing_tui.ui.widgets.item_list import ItemList
-    from briefing_tui.ui.widgets.section_list import SectionList
-    from briefing_tui.ui.widgets.story_view import StoryView
-    from briefing_tui.ui.widgets.thread_list import ThreadList
-
-    def bindings(*owners) -> list[Binding]:
-        return [b for owner in owners for b in owner.BINDINGS if isinstance(b, Binding)]
-
-    return [
-        ("Reader", bindings(ReaderScreen)),
-        ("Issue list", bindings(IssueList)),
-        ("Sections", bindings(SectionList)),
-        ("Section rows", bindings(ItemList)),
-        ("Story", bindings(StoryView)),
-        ("Other sources of a story", bindings(ThreadList)),
-        ("Today", bindings(TodayScreen, DigestList)),
-        ("Search", bindings(SearchScreen)),
-        ("Dialogs", bindings(HelpScreen, AddFeedScreen, LinkPickerScreen, ThreadScreen, ErrorScreen)),
-    ]
+    """(group, bindings) for every group in GROUP_ORDER that has bindings."""
+    groups: dict[str, list[Binding]] = {name: [] for name in GROUP_ORDER}
+    for cls in _keyed_classes():
+        rows = groups.setdefault(cls.__dict__["HELP_GROUP"], [])
+        rows.extend(binding for binding in cls.__dict__.get("BINDINGS", []) if isinstance(binding, Binding))
+    return [(name, rows) for name, rows in groups.items() if rows]
 
 
 def _display(app: App, binding: Binding, keys: str) -> str:
@@ -57,9 +67,49 @@ def describe_bindings(app: App) -> list[tuple[str, list[tuple[str, str, str]]]]:
             keys = keymap.get(binding.id or "", binding.key)
             rows.append((_display(app, binding, keys), binding.description or binding.action, binding.id or ""))
         groups.append((group, rows))
-    groups.append(("Everywhere", [("ctrl+p", "Command palette: every action by name", ""), ("tab shift+tab", "Move between panes", "")]))
+    always = [("ctrl+p", "Command palette: every action by name", ""), ("tab shift+tab", "Move between panes", "")]
+    everywhere = next((rows for name, rows in groups if name == "Everywhere"), None)
+    if everywhere is None:
+        groups.append(("Everywhere", always))
+    else:
+        everywhere[:0] = always
     return groups
 
 
 def known_binding_ids() -> set[str]:
     return {binding.id for _group, bindings in binding_groups() for binding in bindings if binding.id}
+
+
+#: Groups whose keys are live together with the reader's own: the reader screen and the app
+#: (always) with one of its panes (the focused one).
+_SCREEN_WIDE = ("Reader", "Everywhere")
+_PANES = ("Issue list", "Sections", "Section rows", "Story", "Other sources of a story")
+
+
+def keymap_conflicts(overrides: dict[str, str]) -> list[str]:
+    """One line for each key the user's ``[keys]`` gives to a binding that another binding
+    live at the same time already answers to (the key would reach only one of them)."""
+    groups = dict(binding_groups())
+
+    def keys_of(binding: Binding) -> set[str]:
+        value = overrides.get(binding.id or "", binding.key)
+        return {key.strip() for key in value.split(",") if key.strip()}
+
+    wide = [b for name in _SCREEN_WIDE for b in groups.get(name, [])]
+    contexts = [wide + groups.get(pane, []) for pane in _PANES]
+    contexts += [rows for name, rows in groups.items() if name not in _SCREEN_WIDE + _PANES]
+    clashes: dict[tuple[str, str], list[str]] = {}
+    for bindings in contexts:
+        for mine in bindings:
+            if mine.id not in overrides:
+                continue
+            for key in sorted(keys_of(mine)):
+                others = clashes.setdefault((mine.id, key), [])
+                for other in bindings:
+                    if other.action != mine.action and key in keys_of(other) and other.id not in others:
+                        others.append(other.id or other.action)
+    return [
+        f"key {key!r} for {binding_id} is also the key of {', '.join(others)}"
+        for (binding_id, key), others in clashes.items()
+        if others
+    ]

@@ -2,17 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from textual.message import Message
 
-from briefing_tui.library import FeedOutcome, ImportReport, IssueView, RefreshReport
+from briefing_tui.library import FeedOutcome, ImportReport, IssueSummary, IssueView, RefreshReport
 
 
 class IssueLoaded(Message):
-    """An issue finished loading; ``then`` says what to show once it is on screen."""
+    """An issue finished loading; ``then`` shows what was asked for once it is on screen."""
 
-    def __init__(self, view: IssueView | None, then: tuple[str, str | None] | None = None) -> None:
+    def __init__(self, view: IssueView | None, then: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.view = view
+        self.then = then
+
+
+class IssuesListed(Message):
+    """The issue list was counted (and its cursor's page read) for the filters given."""
+
+    def __init__(
+        self,
+        token: int,
+        unread_only: bool,
+        source: str | None,
+        count: int,
+        position: int | None,
+        pages: dict[int, list[IssueSummary]],
+        subscribed: bool,
+        then: Callable[[Any], None] | None,
+    ) -> None:
+        super().__init__()
+        self.token = token
+        self.unread_only = unread_only
+        self.source = source
+        self.count = count
+        self.position = position
+        self.pages = pages
+        #: False when the cache is empty and there is no subscription (a first start).
+        self.subscribed = subscribed
         self.then = then
 
 

@@ -125,7 +125,7 @@ def intro_row(briefing: Briefing) -> Text | None:
     first = briefing.subtitle or (briefing.intro[0] if briefing.intro else None)
     if not first:
         return None
-    return Text(shown(first, 280), style="italic dim")
+    return Text(shown(first, 280), style="italic")
 
 
 def coverage_label(sources: int, issues: int, *, long: bool = False) -> str:
@@ -178,8 +178,8 @@ def reference_row(publisher: str | None, title: str, url: str | None) -> Table:
     return _row(Text(""), text)
 
 
-def story_document(story: Story, view: IssueView) -> RenderableType:
-    """The whole story, for the story view."""
+def story_document(story: Story, view: IssueView, *, meta: bool = True) -> RenderableType:
+    """The whole story, for the story view (``meta``: with the issue's source and date)."""
     parts: list[RenderableType] = []
     if story.kicker:
         parts.append(Text(shown(story.kicker, 60).upper(), style="bold dim"))
@@ -190,9 +190,9 @@ def story_document(story: Story, view: IssueView) -> RenderableType:
         title.append("  ★", style="bold")
     parts.append(title)
     briefing = view.briefing
-    meta = " · ".join(p for p in (briefing.source, briefing.date) if p)
-    if meta:
-        parts.append(Text(shown(meta, 200), style="dim"))
+    line = " · ".join(p for p in (briefing.source, briefing.date) if p)
+    if meta and line:
+        parts.append(Text(shown(line, 200), style="dim"))
     parts.append(Text(""))
     if story.lead:
         parts.append(Text(shown(story.lead, PARAGRAPH_LIMIT * 4)))
@@ -217,6 +217,44 @@ def story_document(story: Story, view: IssueView) -> RenderableType:
             line = Text(shown(link.text, 120))
             line.append("\n" + shown(link.url, 300), style="dim underline")
             parts.append(_row(Text(f"{number:>2}."), line))
+    return Group(*parts)
+
+
+def issue_document(view: IssueView) -> RenderableType:
+    """The whole issue in reading order, for one scroll: title, intro, every story whole, named
+    sections, the shortlist and the references."""
+    briefing = view.briefing
+    rule = Text("─" * 40, style="dim")
+    parts: list[RenderableType] = [Text(shown(briefing.title, TITLE_LIMIT * 3), style="bold")]
+    meta = " · ".join(p for p in (briefing.source, briefing.date) if p)
+    if meta:
+        parts.append(Text(shown(meta, 200), style="dim"))
+    if briefing.url:
+        parts.append(Text(shown(briefing.url, 300), style="dim underline"))
+    parts.append(Text(""))
+    for paragraph in briefing.intro[:BODY_LIMIT]:
+        parts.extend((paragraph_row(paragraph), Text("")))
+    for story in briefing.stories:
+        parts.extend((rule, Text("")))
+        marker = _marker(story.id in view.read, story.id in view.starred, story.sponsored)
+        parts.append(_row(marker, story_document(story, view, meta=False)))
+    for section in briefing.sections:
+        parts.extend((rule, Text(shown(section.title, TITLE_LIMIT), style="bold"), Text("")))
+        for paragraph in section.body[:BODY_LIMIT]:
+            parts.extend((paragraph_row(paragraph), Text("")))
+    if briefing.shortlist:
+        parts.extend((rule, Text(SECTION_LABELS["shortlist"], style="bold"), Text("")))
+        group = None
+        for item in briefing.shortlist:
+            if item.group and item.group != group:
+                parts.append(group_heading(item.group))
+            group = item.group
+            parts.append(shortlist_row(item.text, item.url, item.id in view.read, item.id in view.starred))
+        parts.append(Text(""))
+    if briefing.references:
+        parts.extend((rule, Text(SECTION_LABELS["references"], style="bold"), Text("")))
+        for ref in briefing.references:
+            parts.append(reference_row(ref.publisher, ref.title, ref.url))
     return Group(*parts)
 
 

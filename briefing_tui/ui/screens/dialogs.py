@@ -14,10 +14,11 @@ from briefing_tui.library import ThreadMember, ThreadView
 from briefing_tui.model import Link
 from briefing_tui.text import truncate
 from briefing_tui.ui.rendering import shown
-from briefing_tui.ui.widgets.thread_list import MemberOption, ThreadList
+from briefing_tui.ui.widgets.thread_list import ThreadList
 
 
 class AddFeedScreen(ModalScreen[tuple[str, str | None] | None]):
+    HELP_GROUP = "Dialogs"
     BINDINGS = [Binding("escape", "cancel", "Cancel adding a feed", id="add_feed.cancel")]
 
     def compose(self) -> ComposeResult:
@@ -50,6 +51,7 @@ class AddFeedScreen(ModalScreen[tuple[str, str | None] | None]):
 class LinkPickerScreen(ModalScreen[str | None]):
     """Choose which of a story's links to open."""
 
+    HELP_GROUP = "Dialogs"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel opening a link", id="links.cancel"),
         Binding("j", "down", "Next link", show=False, id="links.down"),
@@ -87,6 +89,7 @@ class LinkPickerScreen(ModalScreen[str | None]):
 class ErrorScreen(ModalScreen[None]):
     """A problem that stops the reader from working (e.g. the database cannot be opened)."""
 
+    HELP_GROUP = "Dialogs"
     BINDINGS = [Binding("q,escape", "app.quit", "Quit (start-up error)", id="error.quit")]
 
     def __init__(self, message: str) -> None:
@@ -103,6 +106,7 @@ class ErrorScreen(ModalScreen[None]):
 class ThreadScreen(ModalScreen[ThreadMember | None]):
     """The other pieces of a thread, for an issue read as one article (stories show theirs inline)."""
 
+    HELP_GROUP = "Dialogs"
     BINDINGS = [Binding("escape,t", "cancel", "Close the thread", id="thread.close")]
 
     def __init__(self, view: ThreadView, here: tuple[str, str | None]) -> None:
@@ -120,10 +124,31 @@ class ThreadScreen(ModalScreen[ThreadMember | None]):
         self.query_one(ThreadList).show_thread(self.view, self.here)
         self.query_one(ThreadList).focus()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_thread_list_member_chosen(self, event: ThreadList.MemberChosen) -> None:
         event.stop()
-        if isinstance(event.option, MemberOption):
-            self.dismiss(event.option.member)
+        self.dismiss(event.member)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question (y or Enter: yes; n or Esc: no)."""
+
+    HELP_GROUP = "Dialogs"
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text(self.question, style="bold"))
+            yield Static(Text("y yes · n no", style="dim"))
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

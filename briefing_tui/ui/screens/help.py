@@ -14,6 +14,7 @@ from briefing_tui.ui.keys import describe_bindings
 
 
 class HelpScreen(ModalScreen[None]):
+    HELP_GROUP = "Dialogs"
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
         Binding("j,down", "scroll('down')", "Scroll help down", show=False, id="help.down"),

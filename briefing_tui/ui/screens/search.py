@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -17,7 +19,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from briefing_tui.library import Library, QueryError, SearchCancelled, SearchHit
-from briefing_tui.ui.rendering import search_row
+from briefing_tui.ui.rendering import SECTION_LABELS, shown, snippet_text
 from briefing_tui.ui.widgets.item_list import SpacedOptionList
 
 #: Wait this long after a keystroke before searching, so fast typing runs one query.
@@ -29,6 +31,35 @@ class SearchJump:
     issue_id: str
     item_id: str
     section: str
+    #: The query that found the hit, for the next search to start from.
+    query: str = ""
+
+
+def result_row(hit: SearchHit) -> Table:
+    """One hit: the section it matched in; what it is (a story's title, an item's text) with the
+    issue's source and date; the issue it is in; the snippet with the matched words highlighted."""
+    title = hit.title or hit.issue_title
+    # a shortlist item or a reference is often all in its snippet: then the snippet is the title
+    whole = " ".join(hit.snippet.replace("\x02", "").replace("\x03", "").split()) == title
+    if whole:
+        head = snippet_text(hit.snippet)
+        head.stylize("bold")
+    else:
+        head = Text()
+        head.append(shown(title, 160), style="bold")
+    meta = " · ".join(part for part in (hit.source, hit.date) if part)
+    if meta:
+        head.append("  " + shown(meta, 80), style="dim")
+    lines = [head]
+    if title != hit.issue_title:
+        lines.append(Text(shown(hit.issue_title, 160), style="dim italic", no_wrap=True, overflow="ellipsis"))
+    if not whole:
+        lines.append(snippet_text(hit.snippet))
+    grid = Table.grid(expand=True)
+    grid.add_column(width=12, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(SECTION_LABELS.get(hit.section, hit.section), style="italic"), Group(*lines))
+    return grid
 
 
 class SearchResults(Message):
@@ -41,6 +72,7 @@ class SearchResults(Message):
 
 
 class SearchScreen(ModalScreen[SearchJump | None]):
+    HELP_GROUP = "Search"
     BINDINGS = [
         Binding("escape", "dismiss_search", "Back", id="search.back"),
         Binding("down", "results_down", "Next result", show=False, id="search.down"),
@@ -60,7 +92,7 @@ class SearchScreen(ModalScreen[SearchJump | None]):
         with Vertical(id="search-box"):
             yield Input(
                 value=self.initial,
-                placeholder='search all issues — words, "phrase", prefix*, section:bottomline, source:NAME, is:unread',
+                placeholder='search all issues — words, "phrase", prefix*, section:bottomline, source:NAME, is:unread, is:starred',
                 id="search-input",
             )
             yield Static(id="search-status")
@@ -73,6 +105,8 @@ class SearchScreen(ModalScreen[SearchJump | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        # The search running now is for an older text: stop it rather than wait for it.
+        self.workers.cancel_group(self, "search")
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(DEBOUNCE, self.start_search)
@@ -87,7 +121,7 @@ class SearchScreen(ModalScreen[SearchJump | None]):
         hits, error = None, None
         if query.strip():
             try:
-                hits = self.library.search(query, limit=100, cancelled=lambda: worker.is_cancelled)
+                hits = self.library.search(query, limit=100, cancelled=lambda: worker.is_cancelled, partial=True)
             except SearchCancelled:
                 return  # a newer query replaced this one, or the search screen closed
             except QueryError as problem:
@@ -98,15 +132,15 @@ class SearchScreen(ModalScreen[SearchJump | None]):
             self.post_message(SearchResults(generation, query, hits, error))
 
     def on_search_results(self, message: SearchResults) -> None:
-        if message.generation != self.generation:
-            return
+        if message.generation != self.generation or message.query != self.query_one("#search-input", Input).value:
+            return  # results of a query typed over since
         status = self.query_one("#search-status", Static)
         results = self.query_one("#search-results", OptionList)
         if message.error:
             status.update(Text(message.error, style="bold"))
             return
         self.hits = message.hits or []
-        results.set_options(Option(search_row(hit), id=str(number)) for number, hit in enumerate(self.hits))
+        results.set_options(Option(result_row(hit), id=str(number)) for number, hit in enumerate(self.hits))
         if self.hits:
             results.highlighted = 0
         if not message.query.strip():
@@ -135,7 +169,7 @@ class SearchScreen(ModalScreen[SearchJump | None]):
         if index is None or not 0 <= index < len(self.hits):
             return
         hit = self.hits[index]
-        self.dismiss(SearchJump(hit.issue_id, hit.item_id, hit.section))
+        self.dismiss(SearchJump(hit.issue_id, hit.item_id, hit.section, self.query_one("#search-input", Input).value))
 
     def action_dismiss_search(self) -> None:
         self.dismiss(None)

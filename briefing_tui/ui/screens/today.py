@@ -30,6 +30,7 @@ class DigestLoaded(Message):
 
 
 class DigestList(SpacedOptionList):
+    HELP_GROUP = "Today"
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="today.down"),
         Binding("k", "cursor_up", "Up", show=False, id="today.up"),
@@ -39,6 +40,7 @@ class DigestList(SpacedOptionList):
 class TodayScreen(Screen[ThreadMember | None]):
     """Dismissed with the piece to open (its first unread member), or None."""
 
+    HELP_GROUP = "Today"
     BINDINGS = [
         Binding("left_square_bracket", "step_day(-1)", "Day before", id="today.previous_day"),
         Binding("right_square_bracket", "step_day(1)", "Day after", id="today.next_day"),

@@ -31,6 +31,8 @@ PageLoader = Callable[[int, int], list[IssueSummary]]
 class IssueList(DisplayTitles, ScrollView, can_focus=True):
     """Issues newest first: title on one line, source, date and unread count on the next."""
 
+    HELP_GROUP = "Issue list"
+
     BINDINGS = [
         Binding("down,j", "cursor_down", "Down", show=False, id="issues.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="issues.up"),
@@ -67,25 +69,33 @@ class IssueList(DisplayTitles, ScrollView, can_focus=True):
         self._loader: PageLoader | None = None
         self._count = 0
         self._pages: dict[int, list[IssueSummary]] = {}
+        #: Pages being fetched, and pages shown from before the last change (fetched again).
+        self._fetching: set[int] = set()
+        self._stale: set[int] = set()
+        #: Bumped by every load(): a page fetched for an older list is dropped.
+        self._generation = 0
+        #: The cursor moved onto a row not fetched yet: announce it when it arrives.
+        self._announce = False
 
     # -- data ------------------------------------------------------------------------------------
-    def load(self, count: int, loader: PageLoader, *, keep_id: str | None = None, position: int | None = None) -> None:
-        """Show ``count`` issues fetched through ``loader(offset, limit)``."""
+    def load(
+        self, count: int, loader: PageLoader, *, position: int = 0, pages: dict[int, list[IssueSummary]] | None = None
+    ) -> None:
+        """Show ``count`` issues fetched through ``loader(offset, limit)``, a page at a time in a
+        worker thread; ``pages`` are the ones already fetched (the cursor's, for the first frame)."""
         self._loader = loader
         self._count = count
-        self._pages.clear()
+        self._generation += 1
+        self._pages = dict(pages or {})
+        self._fetching.clear()
+        self._stale.clear()
         self.virtual_size = Size(self.size.width, count * ROW_HEIGHT)
-        target = 0
-        if position is not None:
-            target = position
-        elif keep_id is not None:
-            target = self.cursor
-        self.set_cursor(min(max(target, 0), max(count - 1, 0)), announce=False)
+        self.set_cursor(min(max(position, 0), max(count - 1, 0)), announce=False)
         self.refresh()
 
     def invalidate(self) -> None:
-        """Forget fetched rows (unread counts changed) and redraw."""
-        self._pages.clear()
+        """Unread counts changed: fetch the rows again, showing the old ones meanwhile."""
+        self._stale = set(self._pages)
         self.refresh()
 
     @property
@@ -93,15 +103,51 @@ class IssueList(DisplayTitles, ScrollView, can_focus=True):
         return self._count
 
     def row(self, index: int) -> IssueSummary | None:
+        """The issue at ``index``, if its page is here (else it is fetched and drawn when it comes)."""
         if not 0 <= index < self._count or self._loader is None:
             return None
         page = index // PAGE
         rows = self._pages.get(page)
+        if rows is None or page in self._stale:
+            self._fetch(page)
         if rows is None:
-            rows = self._loader(page * PAGE, PAGE)
-            self._pages[page] = rows
+            return None
         offset = index - page * PAGE
         return rows[offset] if offset < len(rows) else None
+
+    def _fetch(self, page: int) -> None:
+        if page in self._fetching or self._loader is None:
+            return
+        self._fetching.add(page)
+        loader, generation = self._loader, self._generation
+        self.run_worker(lambda: self._fetch_page(loader, generation, page), thread=True, group="issue-pages")
+
+    def _fetch_page(self, loader: PageLoader, generation: int, page: int) -> None:
+        """In a worker thread: read one page and hand it to the widget."""
+        try:
+            rows = loader(page * PAGE, PAGE)
+        except Exception as error:  # noqa: BLE001 - a cache that fails to read must not end the reader
+            self.app.call_from_thread(
+                self.app.notify, f"Could not read the issue list: {error}", severity="error", markup=False
+            )
+            rows = []
+        try:
+            self.app.call_from_thread(self._arrived, generation, page, rows)
+        except RuntimeError:
+            pass  # the reader has closed meanwhile
+
+    def _arrived(self, generation: int, page: int, rows: list[IssueSummary]) -> None:
+        if generation != self._generation:
+            return
+        self._fetching.discard(page)
+        self._stale.discard(page)
+        self._pages[page] = rows
+        self.refresh()
+        if self._announce and self.cursor // PAGE == page:
+            self._announce = False
+            issue = self.row(self.cursor)
+            if issue is not None:
+                self.post_message(self.Highlighted(issue))
 
     @property
     def current(self) -> IssueSummary | None:
@@ -115,10 +161,13 @@ class IssueList(DisplayTitles, ScrollView, can_focus=True):
         index = min(max(index, 0), self._count - 1)
         self.cursor = index
         self.scroll_to_region_of(index)
+        self._announce = False
         if announce:
             issue = self.row(index)
             if issue is not None:
                 self.post_message(self.Highlighted(issue))
+            else:
+                self._announce = True
 
     def scroll_to_region_of(self, index: int) -> None:
         top = index * ROW_HEIGHT

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -20,10 +22,24 @@ class MemberOption(Option):
 
 
 class ThreadList(DisplayTitles, OptionList):
+    """Enter on a row posts :class:`MemberChosen`."""
+
+    HELP_GROUP = "Other sources of a story"
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="thread.down"),
         Binding("k", "cursor_up", "Up", show=False, id="thread.up"),
     ]
+
+    class MemberChosen(Message):
+        def __init__(self, member: ThreadMember) -> None:
+            super().__init__()
+            self.member = member
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if isinstance(event.option, MemberOption):
+            self.post_message(self.MemberChosen(event.option.member))
 
     def show_thread(self, view: ThreadView | None, here: tuple[str, str | None]) -> None:
         """List ``view``'s members except the piece at ``here`` (issue id, item id)."""
