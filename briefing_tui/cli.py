@@ -374,7 +374,7 @@ def _count(number: int, noun: str) -> str:
 
 def cmd_list(args: argparse.Namespace) -> int:
     library = open_library(args)
-    issues = library.issues(unread_only=args.unread, source=args.source, feed_names=True)
+    issues = library.issues(unread_only=args.unread, source=args.source)
     if args.json:
         _json_out(
             [

@@ -1012,9 +1012,9 @@ class Library:
                     progress(path, None)
 
     # -- reading ---------------------------------------------------------------------------------
-    def count_issues(self, *, unread_only: bool = False, source: str | None = None, feed_names: bool = False) -> int:
+    def count_issues(self, *, unread_only: bool = False, source: str | None = None) -> int:
         with self._lock:
-            return self.cache.count_issues(unread_only=unread_only, source=source, feed_names=feed_names)
+            return self.cache.count_issues(unread_only=unread_only, source=source)
 
     def issues(
         self,
@@ -1023,13 +1023,12 @@ class Library:
         limit: int = -1,
         unread_only: bool = False,
         source: str | None = None,
-        feed_names: bool = False,
     ) -> list[IssueSummary]:
-        """Issues newest first. ``source`` keeps those whose source contains it (any case); with
-        ``feed_names``, also those from a feed whose name (its subscription's title or its own) does."""
+        """Issues newest first. ``source`` keeps those whose source contains it (any case), or
+        whose feed's name (its subscription's title or its own) does."""
         with self._lock:
             return self.cache.issues(
-                offset=offset, limit=limit, unread_only=unread_only, source=source, feed_names=feed_names
+                offset=offset, limit=limit, unread_only=unread_only, source=source
             )
 
     def sources(self) -> list[tuple[str, int]]:

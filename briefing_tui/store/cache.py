@@ -463,18 +463,17 @@ class Cache:
     def has_issue(self, issue_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM issues WHERE id = ?", (issue_id,)).fetchone() is not None
 
-    def _filters(self, unread_only: bool, source: str | None, feed_names: bool = False) -> tuple[str, list]:
+    def _filters(self, unread_only: bool, source: str | None) -> tuple[str, list]:
         """WHERE clause and parameters: issues with unread stories, and issues whose source
-        contains ``source`` (with ``feed_names``, or whose feed's name does: the subscription's
-        title or the title the feed gives itself)."""
+        contains ``source``, or whose feed's name does (the subscription's title or the title
+        the feed gives itself)."""
         clauses, params = [], []
         if source:
             pattern = "%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             names = ["i.source LIKE ? ESCAPE '\\'"]
-            if feed_names:
-                names.append("i.origin IN (SELECT url FROM feeds WHERE title LIKE ? ESCAPE '\\')")
-                if self.has_state:
-                    names.append("i.origin IN (SELECT url FROM rs.subscriptions WHERE title LIKE ? ESCAPE '\\')")
+            names.append("i.origin IN (SELECT url FROM feeds WHERE title LIKE ? ESCAPE '\\')")
+            if self.has_state:
+                names.append("i.origin IN (SELECT url FROM rs.subscriptions WHERE title LIKE ? ESCAPE '\\')")
             clauses.append(names[0] if len(names) == 1 else "(" + " OR ".join(names) + ")")
             params.extend([pattern] * len(names))
         if unread_only:
@@ -489,8 +488,8 @@ class Cache:
             " WHERE it.issue_id = i.id AND it.kind = 'story')"
         )
 
-    def count_issues(self, *, unread_only: bool = False, source: str | None = None, feed_names: bool = False) -> int:
-        where, params = self._filters(unread_only, source, feed_names)
+    def count_issues(self, *, unread_only: bool = False, source: str | None = None) -> int:
+        where, params = self._filters(unread_only, source)
         return self.conn.execute(f"SELECT count(*) FROM issues i{where}", params).fetchone()[0]
 
     def issues(
@@ -500,10 +499,9 @@ class Cache:
         limit: int = -1,
         unread_only: bool = False,
         source: str | None = None,
-        feed_names: bool = False,
     ) -> list[IssueSummary]:
         """Issues newest first, with unread story counts, one page at a time."""
-        where, params = self._filters(unread_only, source, feed_names)
+        where, params = self._filters(unread_only, source)
         rows = self.conn.execute(
             f"SELECT i.id, i.title, i.source, i.date, i.stories, ({self.unread_sql()}), i.origin"
             f" FROM issues i{where} ORDER BY {_ISSUE_ORDER_I} LIMIT ? OFFSET ?",

@@ -22,6 +22,7 @@ GROUP_ORDER = (
     "Story",
     "Other sources of a story",
     "Today",
+    "Feeds",
     "Search",
     "Dialogs",
     "Everywhere",

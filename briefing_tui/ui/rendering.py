@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
@@ -216,7 +217,7 @@ def story_document(story: Story, view: IssueView, *, meta: bool = True) -> Rende
         for number, link in enumerate(story.links[:50], 1):
             line = Text(shown(link.text, 120))
             line.append("\n" + shown(link.url, 300), style="dim underline")
-            parts.append(_row(Text(f"{number:>2}."), line))
+            parts.append(_row(Text(f"{number:>2}."), line, 4))
     return Group(*parts)
 
 
@@ -224,7 +225,7 @@ def issue_document(view: IssueView) -> RenderableType:
     """The whole issue in reading order, for one scroll: title, intro, every story whole, named
     sections, the shortlist and the references."""
     briefing = view.briefing
-    rule = Text("─" * 40, style="dim")
+    rule = Rule(style="dim")
     parts: list[RenderableType] = [Text(shown(briefing.title, TITLE_LIMIT * 3), style="bold")]
     meta = " · ".join(p for p in (briefing.source, briefing.date) if p)
     if meta:

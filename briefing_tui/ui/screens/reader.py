@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from briefing_tui.config import Config
-from briefing_tui.library import IssueSummary, IssueView, Library, StoreError, ThreadMember
+from briefing_tui.library import AddResult, FeedInfo, IssueSummary, IssueView, Library, StoreError, ThreadMember
 from briefing_tui.model import Link, ShortlistItem, Story
 from briefing_tui.samples import sample_paths
 from briefing_tui.session import Session
@@ -34,6 +34,7 @@ from briefing_tui.ui import rendering
 from briefing_tui.ui.browser import open_url
 from briefing_tui.ui.messages import IssueLoaded, IssuesListed, RefreshFinished, RefreshProgress, SampleImported, ThreadsPlaced
 from briefing_tui.ui.screens.dialogs import AddFeedScreen, ConfirmScreen, LinkPickerScreen, ThreadScreen
+from briefing_tui.ui.screens.feeds import FeedsScreen, added_message
 from briefing_tui.ui.screens.help import HelpScreen
 from briefing_tui.ui.screens.search import SearchJump, SearchScreen
 from briefing_tui.ui.screens.today import TodayScreen
@@ -77,7 +78,8 @@ class ReaderScreen(Screen):
         Binding("O", "open_issue_page", "Open issue's web page", show=False, id="open_issue_page", tooltip="Open the web version of the open issue"),
         Binding("w", "read_issue", "Read whole issue", show=False, id="read_issue", tooltip="The whole issue in one scroll: intro, every story, shortlist, references"),
         Binding("r", "refresh", "Refresh", id="refresh", tooltip="Fetch every subscription in the background"),
-        Binding("a", "add_feed", "Add feed", show=False, id="add_feed", tooltip="Subscribe to an RSS, Atom or JSON feed, or an IMAP folder"),
+        Binding("a", "add_feed", "Add feed", show=False, id="add_feed", tooltip="Subscribe to an RSS, Atom or JSON feed (or a web page that names one), or an IMAP folder"),
+        Binding("F", "feeds", "Feeds", id="feeds", tooltip="Every feed with its unread count and last error: refresh, rename, remove, mark read"),
         Binding("e", "export_issue", "Export issue as Markdown", show=False, id="export_issue", tooltip="Save the open issue as Markdown to your downloads (in a browser: download it)"),
         Binding("escape,backspace", "back", "Back", id="back", tooltip="Close the story, or go back to the issue list"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key the reader knows"),
@@ -714,25 +716,39 @@ class ReaderScreen(Screen):
 
     def add_feed(self, result: tuple[str, str | None] | None) -> None:
         if result is not None:
+            self.query_one("#status", Static).update(Text(f"Checking {truncate(result[0], 60)}…", style="dim"))
             self._add_feed(*result)
 
     @work(thread=True, group="add-feed")
     def _add_feed(self, url: str, title: str | None) -> None:
+        """Fetch the address once: a feed is subscribed and its issues stored; a web page is
+        searched for its feed; anything else is one line and nothing is subscribed."""
         try:
-            added = self.library.add_feed(url, title)
+            added = self.library.subscribe(url, title, store=True)
         except (ValueError, StoreError) as error:
-            self.app.call_from_thread(self.app.notify, str(error), severity="error", markup=False)
+            self.app.call_from_thread(self._feed_added, None, str(error))
             return
-        self.app.call_from_thread(self._feed_added, url, added)
+        self.app.call_from_thread(self._feed_added, added, None)
 
-    def _feed_added(self, url: str, added: bool) -> None:
-        if not added:
-            self.app.notify("Already subscribed.", markup=False)
-            return
-        self.app.notify(f"Added {truncate(url, 80)}; fetching it now.", markup=False)
+    def _feed_added(self, added: AddResult | None, error: str | None) -> None:
         if not self.refreshing:
-            self.refreshing = True
-            self.refresh_feeds([url])
+            self.query_one("#status", Static).update("")
+        if added is None:
+            self.app.notify(error or "Could not add that feed.", severity="error", markup=False)
+            return
+        self.app.notify(added_message(added), markup=False)
+        if added.added:
+            self.reload_issues(keep=self.view.id if self.view else None, then=self._refreshed)
+
+    def action_feeds(self) -> None:
+        self.app.push_screen(FeedsScreen(self.library), self._feeds_closed)
+
+    def _feeds_closed(self, feed: FeedInfo | None) -> None:
+        """Back from the feeds: show the chosen feed's issues, or the list as it now is."""
+        if feed is not None:
+            self.source_filter = feed.title or feed.url
+        else:
+            self.reload_issues(keep=self.view.id if self.view else None, then=self._refreshed)
 
     def action_export_issue(self) -> None:
         if self.view is None:
