@@ -374,7 +374,7 @@ def _count(number: int, noun: str) -> str:
 
 def cmd_list(args: argparse.Namespace) -> int:
     library = open_library(args)
-    issues = library.issues(unread_only=args.unread, source=args.source)
+    issues = library.issues(unread_only=args.unread, source=args.source, order=args.sort)
     if args.json:
         _json_out(
             [
@@ -683,6 +683,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("list", cmd_list, "list cached issues, newest first")
     sub.add_argument("--unread", action="store_true", help="only issues with unread stories")
     sub.add_argument("--source", metavar="S", help="only issues whose source, or feed's name, contains S")
+    sub.add_argument(
+        "--sort", choices=("newest", "unread", "source"), default="newest",
+        help="newest first (default), issues with unread stories first, or grouped by source",
+    )
     sub.add_argument("--json", action="store_true")
     sub = command("search", cmd_search, "full-text search across every cached issue")
     sub.add_argument(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from briefing_tui.config import Config, FetchConfig
 from briefing_tui.model import Briefing
 from briefing_tui.paths import Locations
-from briefing_tui.store.cache import Cache, FeedState, IssueSummary, SearchCancelled, SearchHit, issue_id_for
+from briefing_tui.store.cache import ISSUE_ORDERS, Cache, FeedState, IssueSummary, SearchCancelled, SearchHit, issue_id_for
 from briefing_tui.store.db import StoreError, now_iso
 from briefing_tui.store.query import QueryError, SearchQuery
 from briefing_tui.store.state import StateStore, Subscription
@@ -1023,13 +1023,13 @@ class Library:
         limit: int = -1,
         unread_only: bool = False,
         source: str | None = None,
+        order: str = "newest",
     ) -> list[IssueSummary]:
-        """Issues newest first. ``source`` keeps those whose source contains it (any case), or
-        whose feed's name (its subscription's title or its own) does."""
+        """Issues newest first (or unread first, or by source: ``order``). ``source`` keeps those
+        whose source contains it (any case), or whose feed's name (its subscription's title or
+        its own) does."""
         with self._lock:
-            return self.cache.issues(
-                offset=offset, limit=limit, unread_only=unread_only, source=source
-            )
+            return self.cache.issues(offset=offset, limit=limit, unread_only=unread_only, source=source, order=order)
 
     def sources(self) -> list[tuple[str, int]]:
         """(source, issue count) for every source in the cache."""
@@ -1040,17 +1040,25 @@ class Library:
         with self._lock:
             return self.cache.issue_summary(issue_id)
 
-    def position_of(self, issue_id: str, *, unread_only: bool = False, source: str | None = None) -> int | None:
+    def position_of(
+        self, issue_id: str, *, unread_only: bool = False, source: str | None = None, order: str = "newest"
+    ) -> int | None:
         with self._lock:
-            return self.cache.position_of(issue_id, unread_only=unread_only, source=source)
+            return self.cache.position_of(issue_id, unread_only=unread_only, source=source, order=order)
 
     def next_unread_issue(
-        self, issue_id: str | None, step: int, *, unread_only: bool = False, source: str | None = None
+        self,
+        issue_id: str | None,
+        step: int,
+        *,
+        unread_only: bool = False,
+        source: str | None = None,
+        order: str = "newest",
     ) -> tuple[int, IssueSummary] | None:
         """The nearest issue after ``issue_id`` (before it when ``step`` < 0) in list order that
         has unread stories, going round the end of the list; with its position in the list."""
         with self._lock:
-            listed = self.cache.issues(unread_only=unread_only, source=source)
+            listed = self.cache.issues(unread_only=unread_only, source=source, order=order)
         here = next((n for n, issue in enumerate(listed) if issue.id == issue_id), None)
         if here is None:
             here = -1 if step > 0 else len(listed)
@@ -1286,6 +1294,7 @@ class Library:
 
 #: What front ends use: the library, its results and its errors (they need not reach into store/).
 __all__ = [
+    "ISSUE_ORDERS",
     "AddResult",
     "Digest",
     "DigestRow",

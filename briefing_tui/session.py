@@ -1,4 +1,4 @@
-"""Where the reader was: the open issue and section, the list's filters and the theme.
+"""Where the reader was: the open issue and section, the list's filters and order, the theme.
 
 Kept in ``session.json`` in the user data directory, beside the read state, so the reader
 opens where it was left. The file is small and rewritten whole (to a temporary file, then
@@ -20,6 +20,7 @@ class Session:
     section: str = "headlines"
     source_filter: str | None = None
     unread_only: bool = False
+    order: str = "newest"
     theme: str | None = None
 
 

@@ -150,6 +150,9 @@ _TABLES = {
 #: Newest first; within one day, by publication time, then by place in the feed.
 ISSUE_ORDER = "sort_date DESC, position, fetched_at DESC, id"
 _ISSUE_ORDER_I = "i.sort_date DESC, i.position, i.fetched_at DESC, i.id"
+#: Orders of the issue list: newest first, issues with unread stories first, or grouped by
+#: newsletter (source A to Z); each newest first within.
+ISSUE_ORDERS = ("newest", "unread", "source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,12 +502,13 @@ class Cache:
         limit: int = -1,
         unread_only: bool = False,
         source: str | None = None,
+        order: str = "newest",
     ) -> list[IssueSummary]:
-        """Issues newest first, with unread story counts, one page at a time."""
+        """Issues in ``order`` (see ISSUE_ORDERS), with unread story counts, a page at a time."""
         where, params = self._filters(unread_only, source)
         rows = self.conn.execute(
             f"SELECT i.id, i.title, i.source, i.date, i.stories, ({self.unread_sql()}), i.origin"
-            f" FROM issues i{where} ORDER BY {_ISSUE_ORDER_I} LIMIT ? OFFSET ?",
+            f" FROM issues i{where} ORDER BY {self._order(order)} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
         return [IssueSummary(*row) for row in rows]
@@ -517,11 +521,20 @@ class Cache:
         ).fetchone()
         return IssueSummary(*row) if row else None
 
-    def position_of(self, issue_id: str, *, unread_only: bool = False, source: str | None = None) -> int | None:
+    def _order(self, order: str) -> str:
+        if order == "unread":
+            return f"(({self.unread_sql()}) > 0) DESC, {_ISSUE_ORDER_I}"
+        if order == "source":
+            return f"coalesce(i.source, '') = '', lower(i.source), {_ISSUE_ORDER_I}"
+        return _ISSUE_ORDER_I
+
+    def position_of(
+        self, issue_id: str, *, unread_only: bool = False, source: str | None = None, order: str = "newest"
+    ) -> int | None:
         """Index of an issue in :meth:`issues` order, or None."""
         ids = [row[0] for row in self.conn.execute(
             f"SELECT i.id FROM issues i{self._filters(unread_only, source)[0]}"
-            f" ORDER BY {_ISSUE_ORDER_I}",
+            f" ORDER BY {self._order(order)}",
             self._filters(unread_only, source)[1],
         )]
         try:

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from textual.message import Message
 
 from briefing_tui.library import FeedOutcome, ImportReport, IssueSummary, IssueView, RefreshReport
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What the issue list shows: its filters and its order (the library's keyword arguments)."""
+
+    unread_only: bool = False
+    source: str | None = None
+    order: str = "newest"
+
+    @property
+    def filters(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 class IssueLoaded(Message):
@@ -20,13 +34,12 @@ class IssueLoaded(Message):
 
 
 class IssuesListed(Message):
-    """The issue list was counted (and its cursor's page read) for the filters given."""
+    """The issue list was counted (and its cursor's page read) for ``listing``."""
 
     def __init__(
         self,
         token: int,
-        unread_only: bool,
-        source: str | None,
+        listing: Listing,
         count: int,
         position: int | None,
         pages: dict[int, list[IssueSummary]],
@@ -35,8 +48,7 @@ class IssuesListed(Message):
     ) -> None:
         super().__init__()
         self.token = token
-        self.unread_only = unread_only
-        self.source = source
+        self.listing = listing
         self.count = count
         self.position = position
         self.pages = pages

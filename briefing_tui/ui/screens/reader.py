@@ -25,14 +25,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from briefing_tui.config import Config
-from briefing_tui.library import AddResult, FeedInfo, IssueSummary, IssueView, Library, StoreError, ThreadMember
+from briefing_tui.library import ISSUE_ORDERS, AddResult, FeedInfo, IssueSummary, IssueView, Library, StoreError, ThreadMember
 from briefing_tui.model import Link, ShortlistItem, Story
 from briefing_tui.samples import sample_paths
 from briefing_tui.session import Session
 from briefing_tui.text import truncate
 from briefing_tui.ui import rendering
 from briefing_tui.ui.browser import open_url
-from briefing_tui.ui.messages import IssueLoaded, IssuesListed, RefreshFinished, RefreshProgress, SampleImported, ThreadsPlaced
+from briefing_tui.ui.messages import IssueLoaded, IssuesListed, Listing, RefreshFinished, RefreshProgress, SampleImported, ThreadsPlaced
 from briefing_tui.ui.screens.dialogs import AddFeedScreen, ConfirmScreen, LinkPickerScreen, ThreadScreen
 from briefing_tui.ui.screens.feeds import FeedsScreen, added_message
 from briefing_tui.ui.screens.help import HelpScreen
@@ -73,6 +73,7 @@ class ReaderScreen(Screen):
         Binding("M", "mark_issue_read", "Mark issue read", show=False, id="mark_issue_read", tooltip="Mark every story of this issue read"),
         Binding("A", "mark_listed_read", "Mark all read", show=False, id="mark_all_read", tooltip="Mark every issue in the list read (with a source filter: that source's)"),
         Binding("u", "toggle_unread_only", "Unread only", show=False, id="unread_only", tooltip="Show only issues with unread stories"),
+        Binding("S", "cycle_order", "Sort issues", show=False, id="sort", tooltip="Order the issue list: newest first, unread first, or grouped by newsletter"),
         Binding("s", "toggle_star", "Star", show=False, id="star", tooltip="Star or unstar the item under the cursor"),
         Binding("o", "open_link", "Open link", show=False, id="open_link", tooltip="Open the link under the cursor in the browser"),
         Binding("O", "open_issue_page", "Open issue's web page", show=False, id="open_issue_page", tooltip="Open the web version of the open issue"),
@@ -92,6 +93,8 @@ class ReaderScreen(Screen):
     section: reactive[str] = reactive("headlines", init=False)
     unread_only: reactive[bool] = reactive(False, init=False)
     source_filter: reactive[str | None] = reactive(None, init=False)
+    #: The issue list's order: "newest", "unread" (issues with unread stories first), "source".
+    order: reactive[str] = reactive("newest", init=False)
 
     def __init__(self, library: Library, config: Config | None = None, session: Session | None = None) -> None:
         super().__init__()
@@ -126,6 +129,7 @@ class ReaderScreen(Screen):
         # Set without watchers: the one listing below uses them.
         self.set_reactive(ReaderScreen.unread_only, resume.unread_only)
         self.set_reactive(ReaderScreen.source_filter, resume.source_filter)
+        self.set_reactive(ReaderScreen.order, resume.order if resume.order in ISSUE_ORDERS else "newest")
         self.set_reactive(ReaderScreen.section, resume.section)
         self.reload_issues(keep=resume.issue_id, then=self._started)
         for notice in self.library.notices:
@@ -140,6 +144,7 @@ class ReaderScreen(Screen):
             section=self.section,
             source_filter=self.source_filter,
             unread_only=self.unread_only,
+            order=self.order,
             theme=theme,
         )
 
@@ -209,29 +214,33 @@ class ReaderScreen(Screen):
         """List the issues again (filters changed, new issues, marks that change what is listed),
         keeping the cursor on ``keep`` when it is still listed."""
         self._listing += 1
-        self._list_issues(self._listing, self.unread_only, self.source_filter, keep, then)
+        self._list_issues(self._listing, self.listing, keep, then)
+
+    @property
+    def listing(self) -> Listing:
+        return Listing(self.unread_only, self.source_filter, self.order)
 
     @work(thread=True, exclusive=True, group="list-issues")
-    def _list_issues(self, token: int, unread: bool, source: str | None, keep: str | None, then) -> None:
-        library = self.library
+    def _list_issues(self, token: int, listing: Listing, keep: str | None, then) -> None:
+        library, filters = self.library, listing.filters
         try:
-            count = library.count_issues(unread_only=unread, source=source)
-            position = library.position_of(keep, unread_only=unread, source=source) if keep else None
+            count = library.count_issues(unread_only=listing.unread_only, source=listing.source)
+            position = library.position_of(keep, **filters) if keep else None
             page = (position or 0) // PAGE
-            pages = {page: library.issues(offset=page * PAGE, limit=PAGE, unread_only=unread, source=source)}
+            pages = {page: library.issues(offset=page * PAGE, limit=PAGE, **filters)}
             subscribed = bool(count) or bool(library.subscriptions())
         except StoreError as error:
             self.app.call_from_thread(self.app.notify, f"Could not list the issues: {error}", severity="error", markup=False)
             return
-        self.post_message(IssuesListed(token, unread, source, count, position, pages, subscribed, then))
+        self.post_message(IssuesListed(token, listing, count, position, pages, subscribed, then))
 
     def on_issues_listed(self, listed: IssuesListed) -> None:
         if listed.token != self._listing:
             return
-        unread, source = listed.unread_only, listed.source
+        filters = listed.listing.filters
         self.query_one(IssueList).load(
             listed.count,
-            lambda offset, limit: self.library.issues(offset=offset, limit=limit, unread_only=unread, source=source),
+            lambda offset, limit: self.library.issues(offset=offset, limit=limit, **filters),
             position=listed.position or 0,
             pages=listed.pages,
         )
@@ -386,8 +395,9 @@ class ReaderScreen(Screen):
 
     def _saved(self, _result: object = None) -> None:
         """Marks are stored: the issue list's unread counts (read from the store) follow. With
-        only unread issues listed, the list is made again, so its count stays true."""
-        if self.unread_only:
+        only unread issues listed (or unread ones first), the list is made again, so its count
+        and its order stay true."""
+        if self.unread_only or self.order == "unread":
             self.reload_issues(keep=self.view.id if self.view else None)
         else:
             self.query_one(IssueList).invalidate()
@@ -486,6 +496,14 @@ class ReaderScreen(Screen):
     def watch_unread_only(self) -> None:
         self.reload_issues(keep=self.view.id if self.view else None)
 
+    def action_cycle_order(self) -> None:
+        self.order = ISSUE_ORDERS[(ISSUE_ORDERS.index(self.order) + 1) % len(ISSUE_ORDERS)]
+        names = {"newest": "newest first", "unread": "unread first", "source": "grouped by newsletter"}
+        self.app.notify(f"Issues {names[self.order]}.", markup=False)
+
+    def watch_order(self) -> None:
+        self.reload_issues(keep=self.view.id if self.view else None)
+
     def set_source_filter(self, source: str | None) -> None:
         self.source_filter = source
 
@@ -520,12 +538,12 @@ class ReaderScreen(Screen):
                     self.open_story(stories[index])
                     return
                 index += step
-        self._next_unread_issue(view.id if view else None, step, self.unread_only, self.source_filter)
+        self._next_unread_issue(view.id if view else None, step, self.listing)
 
     @work(thread=True, exclusive=True, group="next-unread")
-    def _next_unread_issue(self, issue_id: str | None, step: int, unread: bool, source: str | None) -> None:
+    def _next_unread_issue(self, issue_id: str | None, step: int, listing: Listing) -> None:
         try:
-            found = self.library.next_unread_issue(issue_id, step, unread_only=unread, source=source)
+            found = self.library.next_unread_issue(issue_id, step, **listing.filters)
         except StoreError as error:
             self.app.call_from_thread(self.app.notify, f"Could not read the issue list: {error}", severity="error", markup=False)
             return
@@ -596,12 +614,13 @@ class ReaderScreen(Screen):
 
     def go_to(self, issue_id: str, then: Then) -> None:
         """Open another issue, dropping the list's filters when they hide it."""
-        self._go_to(issue_id, then, self.unread_only, self.source_filter)
+        self._go_to(issue_id, then, self.listing)
 
     @work(thread=True, exclusive=True, group="go-to")
-    def _go_to(self, issue_id: str, then: Then, unread: bool, source: str | None) -> None:
+    def _go_to(self, issue_id: str, then: Then, listing: Listing) -> None:
         try:
-            hidden = (unread or source) and self.library.position_of(issue_id, unread_only=unread, source=source) is None
+            filtered = listing.unread_only or listing.source
+            hidden = filtered and self.library.position_of(issue_id, **listing.filters) is None
         except StoreError:
             hidden = True
         self.app.call_from_thread(self._went_to, issue_id, then, bool(hidden))
