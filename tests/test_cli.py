@@ -702,3 +702,30 @@ def test_parse_json_and_export_markdown_keep_section_and_intro_links(capsys):
         "- [drawer list](https://vault.example.org/drawers)\n- [draft rules](https://rail.example.net/draft-rules)"
         in watch_part
     )
+
+
+def test_is_unread_with_words_finds_nothing_once_everything_is_read(capsys):
+    """References carry no read mark: they are never "unread" hits."""
+    ok(capsys, "import", TEXT)
+    parsed = json.loads(ok(capsys, "parse", TEXT, "--json"))
+    word = next(w for ref in parsed["references"] for w in ref["title"].split() if len(w) > 5 and w.isalpha())
+    assert any(hit["section"] == "references" for hit in json.loads(ok(capsys, "search", word, "--json")))
+    ok(capsys, "mark-read", "--all")
+    assert json.loads(ok(capsys, "search", f"is:unread {word}", "--json")) == []
+
+
+def test_search_source_matches_the_feed_name_as_the_issue_list_does(capsys, tmp_path):
+    from briefing_tui.library import Library
+    from briefing_tui.paths import Locations
+
+    ok(capsys, "import", TEXT)
+    [issue] = json.loads(ok(capsys, "list", "--json"))
+    library = Library(Locations.resolve())
+    try:
+        library.cache.conn.execute("UPDATE issues SET origin = 'https://feeds.example.com/x.xml' WHERE id = ?", (issue["id"],))
+        library.add_feed("https://feeds.example.com/x.xml", "Morning Pick")
+    finally:
+        library.close()
+    assert [i["id"] for i in json.loads(ok(capsys, "list", "--source", "morning pick", "--json"))] == [issue["id"]]
+    hits = json.loads(ok(capsys, "search", "source:morning", "--json"))
+    assert hits and {hit["issue_id"] for hit in hits} == {issue["id"]}

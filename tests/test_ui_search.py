@@ -265,3 +265,31 @@ async def test_results_of_an_older_query_never_replace_the_newer_ones(monkeypatc
             assert library.calls[-1] == "older"
     finally:
         library.release.set()
+
+
+async def test_the_reader_starts_the_next_search_from_the_one_that_jumped_and_star_lists_starred():
+    """In the real reader: `/` after a jump shows the query again; `*` lists the starred items."""
+    from tests.ui_support import new_app
+
+    import_fixtures()
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press(*"graphene", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert app.screen.query_one(Input).value == "graphene"
+        assert rows(app) > 0
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("s")  # star what the jump opened
+        await settle(pilot)
+        await pilot.press("asterisk")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one(Input).value == "is:starred"
+        assert rows(app) == 1

@@ -472,16 +472,21 @@ class Cache:
         the feed gives itself)."""
         clauses, params = [], []
         if source:
-            pattern = "%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            names = ["i.source LIKE ? ESCAPE '\\'"]
-            names.append("i.origin IN (SELECT url FROM feeds WHERE title LIKE ? ESCAPE '\\')")
-            if self.has_state:
-                names.append("i.origin IN (SELECT url FROM rs.subscriptions WHERE title LIKE ? ESCAPE '\\')")
-            clauses.append(names[0] if len(names) == 1 else "(" + " OR ".join(names) + ")")
-            params.extend([pattern] * len(names))
+            clause, pattern = self._source_clause(source)
+            clauses.append(clause)
+            params.extend(pattern)
         if unread_only:
             clauses.append(f"({self.unread_sql()}) > 0")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def _source_clause(self, source: str) -> tuple[str, list[str]]:
+        """Issues (``i``) whose source contains ``source`` (any case), or whose feed's name
+        does: the subscription's title or the title the feed gives itself."""
+        pattern = "%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        names = ["i.source LIKE ? ESCAPE '\\'", "i.origin IN (SELECT url FROM feeds WHERE title LIKE ? ESCAPE '\\')"]
+        if self.has_state:
+            names.append("i.origin IN (SELECT url FROM rs.subscriptions WHERE title LIKE ? ESCAPE '\\')")
+        return "(" + " OR ".join(names) + ")", [pattern] * len(names)
 
     def unread_sql(self) -> str:
         if not self.has_state:
@@ -642,14 +647,18 @@ class Cache:
     def _search(
         self, query: SearchQuery, match: str, limit: int, window: int, cancelled: Callable[[], bool]
     ) -> list[SearchHit]:
+        if query.starred and not self.has_state:
+            return []  # nothing is starred without a read state
         clauses, params = [], []
         if query.source:
-            clauses.append("i.source LIKE ? ESCAPE '\\'")
-            params.append("%" + query.source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+            clause, pattern = self._source_clause(query.source)
+            clauses.append(clause)
+            params.extend(pattern)
         if query.unread and self.has_state:
+            # only items that carry marks (stories, quick items) can be unread: not references
             clauses.append("s.item_id NOT IN (SELECT item_id FROM rs.marks)")
-            clauses.append("s.item_id <> ''")
-        if query.starred and self.has_state:
+            clauses.append("s.item_id IN (SELECT item_id FROM items)")
+        if query.starred:
             clauses.append("s.item_id IN (SELECT item_id FROM rs.stars)")
         extra = (" AND " + " AND ".join(clauses)) if clauses else ""
         join = " JOIN issues i ON i.id = s.issue_id" if query.source else ""
@@ -721,8 +730,9 @@ class Cache:
         kind = "shortlist" if section == "shortlist" else "story" if section else None
         clauses, params = [], []
         if query.source:
-            clauses.append("i.source LIKE ? ESCAPE '\\'")
-            params.append("%" + query.source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+            clause, pattern = self._source_clause(query.source)
+            clauses.append(clause)
+            params.extend(pattern)
         if section == "shortlist":
             clauses.append("i.shortlist > 0")
         of_kind = f" AND it.kind = '{kind}'" if kind else ""

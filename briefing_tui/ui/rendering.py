@@ -316,18 +316,29 @@ def link_row(number: int, link: Link, width: int = 3) -> Table:
 
 
 def search_row(hit: SearchHit) -> Table:
-    text = Text()
-    text.append(shown(hit.issue_title, 120), style="bold")
-    meta = " · ".join(p for p in (hit.source, hit.date) if p)
+    """One hit: the section it matched in; what it is (a story's title, an item's text) with the
+    issue's source and date; the issue it is in; the snippet with the matched words highlighted."""
+    title = hit.title or hit.issue_title
+    # a shortlist item or a reference is often all in its snippet: then the snippet is the title
+    whole = " ".join(hit.snippet.replace("\x02", "").replace("\x03", "").split()) == title
+    if whole:
+        head = snippet_text(hit.snippet)
+        head.stylize("bold")
+    else:
+        head = Text()
+        head.append(shown(title, 160), style="bold")
+    meta = " · ".join(part for part in (hit.source, hit.date) if part)
     if meta:
-        text.append("  " + shown(meta, 80), style="dim")
-    text.append("\n")
-    text.append_text(snippet_text(hit.snippet))
-    label = Text(SECTION_LABELS.get(hit.section, hit.section), style="italic")
+        head.append("  " + shown(meta, 80), style="dim")
+    lines = [head]
+    if title != hit.issue_title:
+        lines.append(Text(shown(hit.issue_title, 160), style="dim italic", no_wrap=True, overflow="ellipsis"))
+    if not whole:
+        lines.append(snippet_text(hit.snippet))
     grid = Table.grid(expand=True)
     grid.add_column(width=12, no_wrap=True)
     grid.add_column(ratio=1)
-    grid.add_row(label, text)
+    grid.add_row(Text(SECTION_LABELS.get(hit.section, hit.section), style="italic"), Group(*lines))
     return grid
 
 

@@ -67,6 +67,7 @@ class ReaderScreen(Screen):
         Binding("right_square_bracket", "step_issue(1)", "Next issue", show=False, id="next_issue", tooltip="Move to the next issue"),
         Binding("left_square_bracket", "step_issue(-1)", "Previous issue", show=False, id="previous_issue", tooltip="Move to the previous issue"),
         Binding("slash", "search", "Search", id="search", tooltip="Full-text search across every cached issue"),
+        Binding("asterisk", "starred", "Starred", show=False, id="starred", tooltip="Every starred story and quick item, newest first"),
         Binding("t", "thread", "Show thread", show=False, id="thread", tooltip="Who else covered the story under the cursor"),
         Binding("T", "today", "Today", id="today", tooltip="The day's issues thread by thread, with each source's bottom line"),
         Binding("m", "toggle_read", "Read/unread", id="toggle_read", tooltip="Mark the item under the cursor (or the issue) read or unread"),
@@ -104,6 +105,8 @@ class ReaderScreen(Screen):
         #: Where the reader was left last time: opened again at start.
         self.resume = session or Session()
         self.refreshing = False
+        #: The search that last led somewhere: `/` starts from it again.
+        self.last_query = ""
         #: Bumped by every listing of the issues: an older listing that finishes late is dropped.
         self._listing = 0
         self.writer = StateWriter(self, self._write_failed)
@@ -606,10 +609,14 @@ class ReaderScreen(Screen):
 
     # -- search, threads, today ------------------------------------------------------------------
     def action_search(self) -> None:
-        self.app.push_screen(SearchScreen(self.library), self.jump_from_search)
+        self.app.push_screen(SearchScreen(self.library, self.last_query), self.jump_from_search)
+
+    def action_starred(self) -> None:
+        self.app.push_screen(SearchScreen(self.library, "is:starred"), self.jump_from_search)
 
     def jump_from_search(self, jump: SearchJump | None) -> None:
         if jump is not None:
+            self.last_query = jump.query
             self.go_to(jump.issue_id, lambda: self.jump_to(jump.section, jump.item_id))
 
     def go_to(self, issue_id: str, then: Then) -> None:

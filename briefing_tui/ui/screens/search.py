@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -19,7 +17,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from briefing_tui.library import Library, QueryError, SearchCancelled, SearchHit
-from briefing_tui.ui.rendering import SECTION_LABELS, shown, snippet_text
+from briefing_tui.ui.rendering import search_row
 from briefing_tui.ui.widgets.item_list import SpacedOptionList
 
 #: Wait this long after a keystroke before searching, so fast typing runs one query.
@@ -33,33 +31,6 @@ class SearchJump:
     section: str
     #: The query that found the hit, for the next search to start from.
     query: str = ""
-
-
-def result_row(hit: SearchHit) -> Table:
-    """One hit: the section it matched in; what it is (a story's title, an item's text) with the
-    issue's source and date; the issue it is in; the snippet with the matched words highlighted."""
-    title = hit.title or hit.issue_title
-    # a shortlist item or a reference is often all in its snippet: then the snippet is the title
-    whole = " ".join(hit.snippet.replace("\x02", "").replace("\x03", "").split()) == title
-    if whole:
-        head = snippet_text(hit.snippet)
-        head.stylize("bold")
-    else:
-        head = Text()
-        head.append(shown(title, 160), style="bold")
-    meta = " · ".join(part for part in (hit.source, hit.date) if part)
-    if meta:
-        head.append("  " + shown(meta, 80), style="dim")
-    lines = [head]
-    if title != hit.issue_title:
-        lines.append(Text(shown(hit.issue_title, 160), style="dim italic", no_wrap=True, overflow="ellipsis"))
-    if not whole:
-        lines.append(snippet_text(hit.snippet))
-    grid = Table.grid(expand=True)
-    grid.add_column(width=12, no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_row(Text(SECTION_LABELS.get(hit.section, hit.section), style="italic"), Group(*lines))
-    return grid
 
 
 class SearchResults(Message):
@@ -140,7 +111,7 @@ class SearchScreen(ModalScreen[SearchJump | None]):
             status.update(Text(message.error, style="bold"))
             return
         self.hits = message.hits or []
-        results.set_options(Option(result_row(hit), id=str(number)) for number, hit in enumerate(self.hits))
+        results.set_options(Option(search_row(hit), id=str(number)) for number, hit in enumerate(self.hits))
         if self.hits:
             results.highlighted = 0
         if not message.query.strip():
