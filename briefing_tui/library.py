@@ -1054,19 +1054,21 @@ class Library:
         unread_only: bool = False,
         source: str | None = None,
         order: str = "newest",
-    ) -> tuple[int, IssueSummary] | None:
+    ) -> tuple[int, IssueSummary, bool] | None:
         """The nearest issue after ``issue_id`` (before it when ``step`` < 0) in list order that
-        has unread stories, going round the end of the list; with its position in the list."""
+        has unread stories, going round the end of the list; with its position in the list and
+        whether the search went round the end to find it."""
         with self._lock:
             listed = self.cache.issues(unread_only=unread_only, source=source, order=order)
         here = next((n for n, issue in enumerate(listed) if issue.id == issue_id), None)
         if here is None:
             here = -1 if step > 0 else len(listed)
         for offset in range(1, len(listed) + 1):
-            position = (here + offset * (1 if step > 0 else -1)) % len(listed)
+            unwrapped = here + offset * (1 if step > 0 else -1)
+            position = unwrapped % len(listed)
             issue = listed[position]
             if issue.unread > 0 and issue.id != issue_id:
-                return position, issue
+                return position, issue, not 0 <= unwrapped < len(listed)
         return None
 
     def open_issue(self, issue_id: str) -> IssueView | None:
@@ -1309,6 +1311,7 @@ __all__ = [
     "SearchCancelled",
     "SearchHit",
     "StoreError",
+    "Subscription",
     "Thread",
     "ThreadMember",
     "ThreadView",

@@ -40,6 +40,9 @@ class BriefingApp(App):
         self.config = config or Config()
         self.config_error = config_error
         self.library: Library | None = None
+        #: The reader's screen, kept to save where it was when the app closes (its screens are
+        #: gone from the stack by then).
+        self.reader: ReaderScreen | None = None
         self.keymap_overrides: dict[str, str] = {}
         #: Where the reader was when it last closed (the open issue, section, filters, theme).
         self.session = load_session(locations.session_file)
@@ -52,7 +55,8 @@ class BriefingApp(App):
         except StoreError as error:
             self.push_screen(ErrorScreen(str(error)))
             return
-        self.push_screen(ReaderScreen(self.library, self.config, self.session))
+        self.reader = ReaderScreen(self.library, self.config, self.session)
+        self.push_screen(self.reader)
         if self.config_error:
             self.notify(self.config_error + "; using defaults", severity="warning", timeout=15, markup=False)
 
@@ -78,7 +82,7 @@ class BriefingApp(App):
 
     def save_session(self) -> None:
         """Remember where the reader is, for the next start; a failure to write is one line."""
-        reader = next((s for s in self.screen_stack if isinstance(s, ReaderScreen)), None)
+        reader = self.reader
         session = reader.session_now(self.theme) if reader is not None else Session(theme=self.theme)
         try:
             save_session(self.locations.session_file, session)

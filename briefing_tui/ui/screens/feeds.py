@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from briefing_tui.library import AddResult, FeedInfo, Library, StoreError
+from briefing_tui.library import AddResult, FeedInfo, Library, StoreError, Subscription
 from briefing_tui.text import truncate
 from briefing_tui.ui.rendering import shown
 from briefing_tui.ui.screens.dialogs import AddFeedScreen, ConfirmScreen, InputScreen
@@ -166,11 +166,7 @@ class FeedsScreen(Screen[FeedInfo | None]):
 
         def renamed(title: str | None) -> None:
             if title is not None:
-                self._in_background(
-                    "Renaming",
-                    lambda: f"Renamed to {truncate(title, 60)}." if self.library.rename_feed(feed.url, title) else "That feed is gone.",
-                    feed.url,
-                )
+                self._in_background("Renaming", lambda: renamed_message(self.library.rename_feed(feed.url, title)), feed.url)
 
         self.app.push_screen(InputScreen("Name of this feed (empty: the feed's own)", feed.title or ""), renamed)
 
@@ -193,11 +189,13 @@ class FeedsScreen(Screen[FeedInfo | None]):
     def action_mark_feed_read(self) -> None:
         feed = self.current
         if feed is not None:
-            self._in_background(
-                "Marking read",
-                lambda: f"Marked {self.library.mark_feed_read(feed.url) or 0} items of {truncate(feed_name(feed), 60)} read.",
-                feed.url,
-            )
+            def mark() -> str:
+                count = self.library.mark_feed_read(feed.url)
+                if count is None:
+                    return "That feed is gone."
+                return f"Marked {count} item{'s' if count != 1 else ''} of {truncate(feed_name(feed), 60)} read."
+
+            self._in_background("Marking read", mark, feed.url)
 
     def action_add_feed(self) -> None:
         def add(result: tuple[str, str | None] | None) -> None:
@@ -206,6 +204,14 @@ class FeedsScreen(Screen[FeedInfo | None]):
                 self._in_background(f"Checking {truncate(url, 60)}", lambda: added_message(self.library.subscribe(url, title, store=True)), None)
 
         self.app.push_screen(AddFeedScreen(), add)
+
+
+def renamed_message(subscription: Subscription | None) -> str:
+    if subscription is None:
+        return "That feed is gone."
+    if subscription.title:
+        return f"Renamed to {truncate(subscription.title, 60)}."
+    return "Back to the feed's own name."
 
 
 def added_message(result: AddResult) -> str:

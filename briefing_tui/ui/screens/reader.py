@@ -83,7 +83,7 @@ class ReaderScreen(Screen):
         Binding("a", "add_feed", "Add feed", show=False, id="add_feed", tooltip="Subscribe to an RSS, Atom or JSON feed (or a web page that names one), or an IMAP folder"),
         Binding("F", "feeds", "Feeds", id="feeds", tooltip="Every feed with its unread count and last error: refresh, rename, remove, mark read"),
         Binding("e", "export_issue", "Export issue as Markdown", show=False, id="export_issue", tooltip="Save the open issue as Markdown to your downloads (in a browser: download it)"),
-        Binding("escape,backspace", "back", "Back", id="back", tooltip="Close the story, or go back to the issue list"),
+        Binding("escape,backspace", "back", "Back", show=False, id="back", tooltip="Close the story, or go back to the issue list"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key the reader knows"),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Leave briefing-tui"),
     ]
@@ -91,7 +91,7 @@ class ReaderScreen(Screen):
     #: The open issue with the reader's marks; replaced (never changed) when a mark changes.
     view: reactive[IssueView | None] = reactive(None, always_update=True, init=False)
     #: The open section of the issue ("headlines", ..., "intro", "section:N").
-    section: reactive[str] = reactive("headlines", init=False)
+    section: reactive[str] = reactive("headlines", init=False, always_update=True)
     unread_only: reactive[bool] = reactive(False, init=False)
     source_filter: reactive[str | None] = reactive(None, init=False)
     #: The issue list's order: "newest", "unread" (issues with unread stories first), "source".
@@ -552,15 +552,14 @@ class ReaderScreen(Screen):
             return
         self.app.call_from_thread(self._step_to_issue, found, step)
 
-    def _step_to_issue(self, found: tuple[int, IssueSummary] | None, step: int) -> None:
+    def _step_to_issue(self, found: tuple[int, IssueSummary, bool] | None, step: int) -> None:
         if found is None:
             self.app.notify("No more unread stories.", markup=False)
             return
-        position, issue = found
-        issues = self.query_one(IssueList)
-        if (position - issues.cursor) * step <= 0:
+        position, issue, wrapped = found
+        if wrapped:
             self.app.notify(f"Continued from the {'top' if step > 0 else 'bottom'} of the list.", markup=False)
-        issues.set_cursor(position, announce=False)
+        self.query_one(IssueList).set_cursor(position, announce=False)
         self.load_issue(issue.id, lambda: self._open_unread(first=step > 0))
 
     def _open_unread(self, first: bool) -> None:

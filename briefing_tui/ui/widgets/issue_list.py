@@ -89,7 +89,7 @@ class IssueList(DisplayTitles, ScrollView, can_focus=True):
         self._pages = dict(pages or {})
         self._fetching.clear()
         self._stale.clear()
-        self.virtual_size = Size(self.size.width, count * ROW_HEIGHT)
+        self.virtual_size = Size(0, count * ROW_HEIGHT)
         self.set_cursor(min(max(position, 0), max(count - 1, 0)), announce=False)
         self.refresh()
 
@@ -277,7 +277,7 @@ class IssueList(DisplayTitles, ScrollView, can_focus=True):
         return text
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self._count * ROW_HEIGHT)
+        self.virtual_size = Size(0, self._count * ROW_HEIGHT)
 
     def on_focus(self) -> None:
         self.refresh()

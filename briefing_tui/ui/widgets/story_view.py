@@ -37,7 +37,7 @@ class StoryView(DisplayTitles, VerticalScroll):
 
     def on_mount(self) -> None:
         self.watch(self, "scroll_y", self._show_position, init=False)
-        self.watch(self, "max_scroll_y", self._show_position, init=False)
+        self.watch(self, "virtual_size", self._show_position, init=False)
 
     def _show_position(self) -> None:
         """How far down the reader is, on the bottom border ("42%"), when it does not all fit."""
