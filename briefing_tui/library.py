@@ -5,7 +5,6 @@ All methods are safe to call from worker threads; a lock serialises database acc
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -208,6 +207,8 @@ def _pair_edited(old: list[tuple[str, list[str]]], new: list[tuple[str, list[str
     items) that is at least SAME_PLACE_LIKENESS alike, or with one anywhere that is at least
     ANY_PLACE_LIKENESS alike; the most alike pairs first, no item twice. Items of ``new`` in
     ``taken`` (they have marks of their own) and ids both lists have are left alone."""
+    import difflib  # only when a stored issue changed: not on every start
+
     old_ids, new_ids = {item_id for item_id, _ in old}, {item_id for item_id, _ in new}
     gone = [(place, item_id, words) for place, (item_id, words) in enumerate(old) if item_id not in new_ids]
     arrived = [

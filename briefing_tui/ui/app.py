@@ -10,13 +10,14 @@ from textual.app import App
 from textual.binding import Binding
 
 from briefing_tui.config import Config, ConfigError, load_config
-from briefing_tui.library import Library, StoreError
+from briefing_tui.library import ISSUE_ORDERS, Library, StoreError
 from briefing_tui.paths import Locations
 from briefing_tui.session import Session, load_session, save_session
 from briefing_tui.ui.commands import ReaderCommands
 from briefing_tui.ui.keys import keymap_conflicts, known_binding_ids
 from briefing_tui.ui.screens.dialogs import ErrorScreen
-from briefing_tui.ui.screens.reader import ReaderScreen
+from briefing_tui.ui.messages import Listing
+from briefing_tui.ui.screens.reader import ReaderScreen, list_issues
 
 
 def styles_dir() -> Path:
@@ -55,7 +56,15 @@ class BriefingApp(App):
         except StoreError as error:
             self.push_screen(ErrorScreen(str(error)))
             return
-        self.reader = ReaderScreen(self.library, self.config, self.session)
+        # The first page of the issue list is read here, with the library's opening and before
+        # the first frame (nothing can be typed yet), so that the list paints with the screen.
+        session = self.session
+        listing = Listing(session.unread_only, session.source_filter, session.order if session.order in ISSUE_ORDERS else "newest")
+        try:
+            first = list_issues(self.library, listing, session.issue_id)
+        except StoreError:
+            first = None  # the reader lists them again in a worker, and says what failed
+        self.reader = ReaderScreen(self.library, self.config, session, first)
         self.push_screen(self.reader)
         if self.config_error:
             self.notify(self.config_error + "; using defaults", severity="warning", timeout=15, markup=False)

@@ -97,8 +97,16 @@ class ReaderScreen(Screen):
     #: The issue list's order: "newest", "unread" (issues with unread stories first), "source".
     order: reactive[str] = reactive("newest", init=False)
 
-    def __init__(self, library: Library, config: Config | None = None, session: Session | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        config: Config | None = None,
+        session: Session | None = None,
+        first_listing: IssuesListed | None = None,
+    ) -> None:
         super().__init__()
+        #: The issue list as the app read it on opening the library (see :func:`list_issues`).
+        self.first_listing = first_listing
         self.library = library
         self.config = config or Config()
         self.mark_read_on_open = self.config.mark_read_on_open
@@ -134,7 +142,14 @@ class ReaderScreen(Screen):
         self.set_reactive(ReaderScreen.source_filter, resume.source_filter)
         self.set_reactive(ReaderScreen.order, resume.order if resume.order in ISSUE_ORDERS else "newest")
         self.set_reactive(ReaderScreen.section, resume.section)
-        self.reload_issues(keep=resume.issue_id, then=self._started)
+        self._listing += 1
+        first = self.first_listing
+        if first is not None and first.listing == self.listing:
+            # read while the app opened the library, before the first frame: the list paints at once
+            first.token, first.then = self._listing, self._started
+            self.on_issues_listed(first)
+        else:
+            self.reload_issues(keep=resume.issue_id, then=self._started)
         for notice in self.library.notices:
             self.app.notify(notice, severity="warning", timeout=15, markup=False)
         if self.config.refresh_minutes:
@@ -225,17 +240,13 @@ class ReaderScreen(Screen):
 
     @work(thread=True, exclusive=True, group="list-issues")
     def _list_issues(self, token: int, listing: Listing, keep: str | None, then) -> None:
-        library, filters = self.library, listing.filters
         try:
-            count = library.count_issues(unread_only=listing.unread_only, source=listing.source)
-            position = library.position_of(keep, **filters) if keep else None
-            page = (position or 0) // PAGE
-            pages = {page: library.issues(offset=page * PAGE, limit=PAGE, **filters)}
-            subscribed = bool(count) or bool(library.subscriptions())
+            listed = list_issues(self.library, listing, keep)
         except StoreError as error:
             self.app.call_from_thread(self.app.notify, f"Could not list the issues: {error}", severity="error", markup=False)
             return
-        self.post_message(IssuesListed(token, listing, count, position, pages, subscribed, then))
+        listed.token, listed.then = token, then
+        self.post_message(listed)
 
     def on_issues_listed(self, listed: IssuesListed) -> None:
         if listed.token != self._listing:
@@ -809,6 +820,18 @@ class ReaderScreen(Screen):
         empty.display = True
         self.query_one(ItemList).display = False
         self.query_one(StoryView).display = False
+
+
+def list_issues(library: Library, listing: Listing, keep: str | None = None) -> IssuesListed:
+    """Count the issues ``listing`` shows and read the page ``keep`` is on (the first page
+    without it). Reads SQLite: run it in a worker, or while the app opens the library."""
+    filters = listing.filters
+    count = library.count_issues(unread_only=listing.unread_only, source=listing.source)
+    position = library.position_of(keep, **filters) if keep else None
+    page = (position or 0) // PAGE
+    pages = {page: library.issues(offset=page * PAGE, limit=PAGE, **filters)}
+    subscribed = bool(count) or bool(library.subscriptions())
+    return IssuesListed(0, listing, count, position, pages, subscribed, None)
 
 
 def _file_name(title: str) -> str:
