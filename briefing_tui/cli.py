@@ -252,7 +252,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
-    library = open_library(args)
+    library = indexed_library(args)
     feeds = library.feeds()
     if args.json:
         _json_out(
@@ -325,13 +325,13 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                     bar.console.print(Text(line(outcome)), style="red")
                 bar.update(task, completed=done)
 
-            report = library.refresh(jobs=args.jobs, progress=progress)
+            report = library.refresh(jobs=args.jobs, progress=progress, index=False, thread=False)
     else:
 
         def progress(outcome, done, _total):
             print(line(outcome), flush=True)
 
-        report = library.refresh(jobs=args.jobs, progress=progress)
+        report = library.refresh(jobs=args.jobs, progress=progress, index=False, thread=False)
     print(f"refreshed {report.summary()}")
     for outcome in report.outcomes:
         for reason in outcome.skipped:
@@ -339,7 +339,47 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             print(f"briefing-tui: {name}: skipped entry {shown_path(reason)}", file=sys.stderr)
     for outcome in report.failed:
         print(f"  failed: {truncate(outcome.title or outcome.url, 80)}: {outcome.error}", file=sys.stderr)
-    return 1 if report.failed else 0
+    failed = bool(report.failed)
+    if args.index:
+        failed = not _index(library, plain=getattr(args, "plain", False)) or failed
+    return 1 if failed else 0
+
+
+def _index(library, *, plain: bool = False, quiet: bool = False) -> bool:
+    """Phase two: parse and index what a refresh stored raw, then place it in threads, with a
+    progress bar on a terminal. Entries kept as text are listed on stderr. False on a failure."""
+    pending = library.pending_index()
+    if not pending:
+        return True
+    if sys.stderr.isatty() and not plain and not quiet:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(
+            TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True)
+        ) as bar:
+            task = bar.add_task("index", total=pending)
+            report = library.index_pending(lambda done, total: bar.update(task, completed=done, total=total))
+    else:
+        report = library.index_pending()
+    try:
+        library.update_threads()
+    except StoreError:
+        pass  # left for the next run
+    for problem in report.unparsed:
+        print(f"briefing-tui: {problem}", file=sys.stderr)
+    if report.error:
+        print(f"briefing-tui: indexing stopped: {report.error}; the rest is indexed on the next run", file=sys.stderr)
+        return False
+    return True
+
+
+def indexed_library(args: argparse.Namespace):
+    """The library with every stored issue parsed and indexed (an earlier ``refresh --no-index``,
+    or one that was stopped, left some raw): what a command reads is then complete."""
+    library = open_library(args)
+    _index(library, quiet=True)
+    return library
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -373,7 +413,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    library = open_library(args)
+    library = indexed_library(args)
     issues = library.issues(unread_only=args.unread, source=args.source, order=args.sort)
     if args.json:
         _json_out(
@@ -401,7 +441,7 @@ def _plain_snippet(snippet: str) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    library = open_library(args)
+    library = indexed_library(args)
     try:
         hits = library.search(args.query, section=args.section, limit=args.limit)
     except QueryError as error:
@@ -438,7 +478,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def _threaded_library(args: argparse.Namespace):
     """The library with every stored issue in threads (a first run on a big cache shows progress)."""
-    library = open_library(args)
+    library = indexed_library(args)
     if sys.stderr.isatty() and library.pending_threads() > 500:
         def progress(done: int, total: int) -> None:
             print(f"\rthreading issues: {done}/{total}", end="", file=sys.stderr, flush=True)
@@ -479,7 +519,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 
 def _mark(args: argparse.Namespace, read: bool) -> int:
-    library = open_library(args)
+    library = indexed_library(args)
     if args.all:
         if not read:
             raise UsageError("briefing-tui mark-unread: --all is only for mark-read")
@@ -592,7 +632,7 @@ def write_output(output: str, text: str) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    library = open_library(args)
+    library = indexed_library(args)
     text = {"opml": library.export_opml, "json": library.export_json, "markdown": library.export_markdown}[args.format]()
     if args.output:
         write_output(args.output, text)
@@ -671,6 +711,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("feeds", cmd_feeds, "list subscriptions with last success, last error, unread counts and redirects to another host")
     sub.add_argument("--json", action="store_true")
     sub = command("refresh", cmd_refresh, "fetch every subscription")
+    sub.add_argument(
+        "--no-index", dest="index", action="store_false",
+        help="store what arrived without parsing it (listed at once; parsed and indexed by the next command that reads)",
+    )
     sub.add_argument("--jobs", type=_positive, default=None, metavar="N", help="feeds fetched at once (default 8)")
     sub.add_argument("--plain", action="store_true", help="plain progress lines even on a terminal")
     sub = command(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import re
 import stat
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
@@ -33,7 +34,8 @@ class ParsedIssue:
     raw: str
     content_type: str | None
     hints: dict
-    briefing: Briefing
+    #: None for an entry read but not parsed yet (phase one of a refresh).
+    briefing: Briefing | None
     #: The key space ``key`` belongs to when it is wider than one origin: an e-mail's
     #: Message-ID names the same issue whether it came from a file, an mbox or IMAP.
     scope: str | None = None
@@ -88,8 +90,12 @@ def content_key(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
 
 
-def parse_feed_payload(origin: str, body: bytes, url: str | None = None) -> ParsedPayload:
-    """Parse a feed document into issues. Never raises: failures land in ``error``/``skipped``."""
+def parse_feed_payload(origin: str, body: bytes, url: str | None = None, *, parse: bool = True) -> ParsedPayload:
+    """Parse a feed document into issues. Never raises: failures land in ``error``/``skipped``.
+
+    With ``parse`` False the entries are read but not parsed (their ``briefing`` is None): a
+    refresh stores them raw and indexes them later (:func:`reparse` with their hints).
+    """
     payload = ParsedPayload(origin=origin)
     try:
         feed = parse_feed(body, url=url)
@@ -109,6 +115,9 @@ def parse_feed_payload(origin: str, body: bytes, url: str | None = None) -> Pars
             "published": entry.published,
             "position": position,
         }
+        if not parse:
+            payload.issues.append(ParsedIssue(entry.key, entry.content, entry.content_type, hints, None))
+            continue
         try:
             briefing = entry.to_briefing(feed.title)
         except ParseError as error:
@@ -359,3 +368,36 @@ def reparse(raw: str, content_type: str | None, hints: dict) -> Briefing:
     if hints.get("title_is_final") and hints.get("title"):
         briefing = replace(briefing, title=hints["title"])
     return briefing
+
+
+#: A markup tag, dropped from the text of an entry that could not be parsed.
+_TAG = re.compile(r"<[^>]{0,2000}>")
+
+
+def shell_briefing(hints: dict) -> Briefing:
+    """What an entry stored unparsed shows until it is indexed: its title, source, date, link."""
+    title = cap_label(clean_text(hints.get("title"))) or "(untitled)"
+    return Briefing(
+        title=title,
+        source=cap_label(clean_text(hints.get("source"))) or None,
+        date=hints.get("date"),
+        url=hints.get("url"),
+    )
+
+
+def index_entry(raw: str, content_type: str | None, hints: dict) -> tuple[Briefing, str | None]:
+    """Parse an entry stored raw (phase two of a refresh): (briefing, None), or, when it cannot
+    be parsed, (its text as the issue's intro, why) so that nothing is dropped."""
+    try:
+        return reparse(raw or hints.get("title") or "", content_type, hints), None
+    except Exception as error:  # noqa: BLE001 - one bad entry must not stop the others
+        reason = str(error) if isinstance(error, ParseError) else f"parser failed ({error.__class__.__name__})"
+    shell = shell_briefing(hints)
+    text = clean_text(_TAG.sub(" ", raw or ""), multiline=True)
+    paragraphs = tuple(part.strip() for part in text.split("\n\n") if part.strip())[:200]
+    return replace(shell, intro=paragraphs), reason
+
+
+def index_entries(entries: list[tuple[str, str | None, dict]]) -> list[tuple[Briefing, str | None]]:
+    """:func:`index_entry` for each (raw, content type, hints): one call per pool task."""
+    return [index_entry(*entry) for entry in entries]

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,8 +47,12 @@ if TYPE_CHECKING:
 # Fetching (httpx), feed parsing (feedparser) and the parser are imported where they are used,
 # so that opening the reader does not pay for them before its first screen.
 
-#: Parse in a process pool when at least this many feeds are refreshed (workers take ~0.4 s to start).
-POOL_THRESHOLD = 4
+#: Index in worker processes when at least this many issues wait (workers take ~0.4 s to start).
+INDEX_POOL_THRESHOLD = 200
+#: Issues parsed and indexed per transaction (other calls are served between batches).
+INDEX_BATCH = 200
+#: Entries per task sent to a worker process.
+INDEX_CHUNK = 25
 #: The feeds a web page names that adding the page tries, in order, before giving up.
 MAX_FEED_LINKS_TRIED = 3
 
@@ -102,8 +107,21 @@ class FeedOutcome:
 
 
 @dataclass(slots=True)
+class IndexReport:
+    """What phase two (parsing and indexing what a refresh stored raw) did."""
+
+    indexed: int = 0
+    #: Entries that could not be parsed: kept as text, one line each on why.
+    unparsed: list[str] = field(default_factory=list)
+    #: Set when the cache failed (what was not indexed waits for the next run).
+    error: str | None = None
+
+
+@dataclass(slots=True)
 class RefreshReport:
     outcomes: list[FeedOutcome] = field(default_factory=list)
+    #: Phase two, when the refresh ran it.
+    index: IndexReport | None = None
 
     @property
     def failed(self) -> list[FeedOutcome]:
@@ -394,6 +412,17 @@ def _expand(paths: Iterable[str]) -> list[str]:
         else:
             out.append(path)
     return out
+
+
+def _parse_batch(entries: list, pool: Executor | None, parse: Callable[[list], list]) -> list:
+    """``parse`` over ``entries`` in chunks, in ``pool`` when there is one (in order)."""
+    chunks = [entries[start : start + INDEX_CHUNK] for start in range(0, len(entries), INDEX_CHUNK)]
+    if pool is not None:
+        try:
+            return [item for chunk in pool.map(parse, chunks) for item in chunk]
+        except Exception:  # noqa: BLE001 - a broken pool falls back to parsing here
+            pass
+    return [item for chunk in chunks for item in parse(chunk)]
 
 
 class Library:
@@ -694,16 +723,20 @@ class Library:
         progress: Callable[[FeedOutcome, int, int], None] | None = None,
         urls: Sequence[str] | None = None,
         thread: bool = True,
+        index: bool = True,
+        index_progress: Callable[[int, int], None] | None = None,
     ) -> RefreshReport:
         """Fetch every subscription (or ``urls``) and store what changed. Blocks until done.
 
-        With ``thread`` False the new issues are left for :meth:`update_threads` (the reader
-        groups them in the background once the new issues can be read).
+        Two phases: each entry is stored raw as it arrives (listed and openable at once), then,
+        with ``index``, every stored entry is parsed and indexed (:meth:`index_pending`). With
+        ``index`` False that is left to the caller (the reader does it in the background) or
+        the next run. With ``thread`` False the new issues are left for :meth:`update_threads`.
         """
         import asyncio
 
         from briefing_tui.fetch import FetchRequest, fetch_all
-        from briefing_tui.ingest import parse_feed_payload, parse_pool
+        from briefing_tui.ingest import parse_feed_payload
 
         with self._lock:
             subscriptions = self.state.subscriptions()
@@ -728,50 +761,44 @@ class Library:
         if not requests:
             for mailbox in mailboxes:
                 done(self._refresh_mailbox(mailbox))
-            if thread:
-                self._thread_quietly()
+            self._after_refresh(report, index, index_progress, thread)
             return report
         fetch_config = self.config.fetch
         if jobs:
             fetch_config = FetchConfig(jobs, fetch_config.max_bytes, fetch_config.timeout, fetch_config.total_timeout)
-        # The parse pool starts with the first body that needs parsing: a refresh where every
-        # feed answers 304 never pays for it.
-        pool: Executor | None = None
-        want_pool = len(requests) >= POOL_THRESHOLD
-
         async def handle(result: FetchResult) -> None:
-            nonlocal pool, want_pool
             outcome = FeedOutcome(result.url, titles.get(result.url), result.status, error=result.error)
             payload: ParsedPayload | None = None
+            loop = asyncio.get_running_loop()
             if result.status == "ok" and result.body is not None:
-                if want_pool:
-                    pool, want_pool = parse_pool(), False
-                loop = asyncio.get_running_loop()
-                try:
-                    payload = await loop.run_in_executor(
-                        pool, parse_feed_payload, result.url, result.body, result.final_url or result.url
-                    )
-                except Exception:  # noqa: BLE001 - a broken pool falls back to in-thread parsing
-                    payload = parse_feed_payload(result.url, result.body, result.final_url or result.url)
+                # phase one reads the feed only (~0.1 ms an entry); entries are parsed later
+                payload = await loop.run_in_executor(
+                    None, partial(parse_feed_payload, result.url, result.body, result.final_url or result.url, parse=False)
+                )
                 if payload.error:
                     outcome.status, outcome.error = "error", payload.error
                 else:
                     outcome.status = "updated"
                     outcome.title = outcome.title or payload.feed_title
                     outcome.skipped = payload.skipped
-            await asyncio.get_running_loop().run_in_executor(None, self._store_result, result, payload, outcome)
+            await loop.run_in_executor(None, self._store_result, result, payload, outcome)
             done(outcome)
 
-        try:
-            asyncio.run(fetch_all(requests, fetch_config, handle, jobs=jobs))
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
+        asyncio.run(fetch_all(requests, fetch_config, handle, jobs=jobs))
         for mailbox in mailboxes:
             done(self._refresh_mailbox(mailbox))
-        if thread:
-            self._thread_quietly()
+        self._after_refresh(report, index, index_progress, thread)
         return report
+
+    def _after_refresh(self, report: RefreshReport, index: bool, progress, thread: bool) -> None:
+        """Phase two of a refresh, when asked for: parse and index, then place in threads."""
+        if index:
+            try:
+                report.index = self.index_pending(progress)
+            except StoreError as error:
+                report.index = IndexReport(error=str(error))
+        if thread and index:
+            self._thread_quietly()
 
     def _thread_quietly(self) -> None:
         """Thread what a refresh or import stored; a database fault here leaves them pending
@@ -851,6 +878,8 @@ class Library:
         An entry that cannot be stored is undone alone and reported in ``skipped`` (None): one
         bad entry never stops the others. A fault of the database itself stops the caller.
         """
+        if issue.briefing is None:
+            return self._store_raw(origin, issue, skipped)
         try:
             with self.cache.entry():
                 issue_id = issue_id_for(issue.scope or origin, issue.key)
@@ -872,6 +901,93 @@ class Library:
         if status == "updated" and before is not None:
             self._carry_marks(issue_id, before, issue.briefing)
         return status
+
+    def _store_raw(self, origin: str, issue: ParsedIssue, skipped: list[str]) -> str | None:
+        """Phase one of a refresh: keep an entry unparsed (see :meth:`index_pending`)."""
+        from briefing_tui.ingest import shell_briefing
+
+        try:
+            with self.cache.entry():
+                _id, status = self.cache.store_raw(
+                    origin=origin,
+                    key=issue.key,
+                    raw=issue.raw,
+                    content_type=issue.content_type,
+                    hints=issue.hints,
+                    shell=shell_briefing(issue.hints),
+                    scope=issue.scope,
+                )
+        except StoreError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the entry's own data, reported and skipped
+            skipped.append(f"{clean_text(issue.key)[:80]!r} not stored: {clean_text(str(error))[:160]}")
+            return None
+        return status
+
+    # -- indexing (phase two of a refresh) -------------------------------------------------------
+    def pending_index(self) -> int:
+        """How many issues are stored but not parsed and indexed yet."""
+        with self._lock:
+            return self.cache.count_unindexed()
+
+    def index_pending(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        *,
+        jobs: int | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> IndexReport:
+        """Parse and index every issue a refresh stored raw, newest first, a batch per
+        transaction (other calls are served between batches). Parsing runs in worker processes
+        when there are many. An entry that cannot be parsed is kept as text, with a notice.
+        ``cancelled`` stops between batches; what is left is indexed by the next call."""
+        from briefing_tui.ingest import index_entries, parse_pool
+
+        report = IndexReport()
+        with self._lock:
+            total = self.cache.count_unindexed()
+        if not total:
+            return report
+        pool = parse_pool(jobs) if total >= INDEX_POOL_THRESHOLD else None
+        after: tuple[str, str] | None = None
+        try:
+            while not (cancelled and cancelled()):
+                with self._lock:
+                    batch = self.cache.unindexed(INDEX_BATCH, after)
+                if not batch:
+                    break
+                after = (batch[-1][0], batch[-1][1])
+                entries = [(raw, content_type, hints) for _sort, _id, _origin, raw, content_type, hints, _was in batch]
+                parsed = _parse_batch(entries, pool, index_entries)
+                with self._lock:
+                    self._store_indexed(batch, parsed, report)
+                if progress:
+                    progress(report.indexed, max(total, report.indexed))
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+        return report
+
+    def _store_indexed(self, batch, parsed: list[tuple[Briefing, str | None]], report: IndexReport) -> None:
+        """Store a batch of parsed entries in one transaction; carry marks over edited stories."""
+        carried = []
+        with self.cache.transaction():
+            for (_sort, issue_id, origin, raw, content_type, hints, was_parsed), (briefing, problem) in zip(batch, parsed):
+                key = self.cache.conn.execute("SELECT key FROM issues WHERE id = ?", (issue_id,)).fetchone()
+                if key is None:
+                    continue  # removed meanwhile (its feed was unsubscribed)
+                before = self.cache.issue(issue_id) if was_parsed else None
+                self.cache.store_issue(
+                    origin=origin, key=key[0], raw=raw, content_type=content_type, hints=hints, briefing=briefing,
+                    issue_id=issue_id,
+                )
+                report.indexed += 1
+                if problem:
+                    report.unparsed.append(f"{clean_text(briefing.title)[:80]}: {problem}; shown as text")
+                if before is not None:
+                    carried.append((issue_id, before, briefing))
+        for issue_id, before, after in carried:
+            self._carry_marks(issue_id, before, after)
 
     def _carry_marks(self, issue_id: str, before: Briefing, after: Briefing) -> None:
         """Give the stories and shortlist items that an edit of the issue renamed (their ids come
@@ -1072,8 +1188,26 @@ class Library:
                 return position, issue, not 0 <= unwrapped < len(listed)
         return None
 
-    def open_issue(self, issue_id: str) -> IssueView | None:
+    def index_issue(self, issue_id: str) -> None:
+        """Parse and index one issue stored raw now (it is being opened)."""
+        from briefing_tui.ingest import index_entry
+
         with self._lock:
+            row = self.cache.conn.execute(
+                "SELECT sort_date, id, origin, raw, content_type, hints, parser_version FROM issues"
+                " WHERE id = ? AND indexed = 0",
+                (issue_id,),
+            ).fetchone()
+            if row is None:
+                return
+            entry = (row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6] != 0)
+            self._store_indexed([entry], [index_entry(row[3], row[4], entry[5])], IndexReport())
+
+    def open_issue(self, issue_id: str) -> IssueView | None:
+        """The issue with the reader's marks; one a refresh stored raw is parsed first."""
+        with self._lock:
+            if not self.cache.is_indexed(issue_id):
+                self.index_issue(issue_id)
             briefing = self.cache.issue(issue_id)
             if briefing is None:
                 return None
@@ -1299,6 +1433,7 @@ class Library:
 __all__ = [
     "ISSUE_ORDERS",
     "AddResult",
+    "IndexReport",
     "Digest",
     "DigestRow",
     "FeedInfo",

@@ -29,6 +29,33 @@ SNIPPET_SOURCE_CHARS = 256 * 1024
 _CANCEL_CHECK_STEPS = 2000
 #: The longest title a search hit carries.
 SEARCH_TITLE_CHARS = 300
+#: bm25 weights of the full-text columns (in _FTS_TEXT_COLUMNS order). A story is about what
+#: its title and lead name; its bullets, bottom line and other text mention more in passing;
+#: a shortlist item or a reference only points elsewhere. FTS5's bm25 scales a row's score by
+#: the length of the whole row, so a one-line shortlist item or reference (a tenth of a story's
+#: length or less) would outrank the story that it repeats: their weights are low enough to
+#: offset that (a match in a story's title weighs 40 times one in a reference).
+_RANK_WEIGHTS = {
+    "headlines": 10.0,
+    "lead": 6.0,
+    "unpacked": 2.0,
+    "bottom_line": 2.0,
+    "body": 2.0,
+    "shortlist": 0.25,
+    "refs": 0.25,
+}
+#: An issue's own row holds the issue's list of headlines in its headlines column, the titles
+#: of its stories for the most part: that list does not rank the row (the stories' own rows
+#: rank for their titles), though the row is still found through it, last.
+_HEAD_RANK_WEIGHTS = {**_RANK_WEIGHTS, "headlines": 0.0}
+
+
+def _bm25(weights: dict[str, float]) -> str:
+    return "bm25(search, " + ", ".join(repr(weights[name]) for name in _FTS_TEXT_COLUMNS) + ")"
+
+
+#: What search hits are ordered by (best first): bm25 with the weights above.
+_RANK = f"CASE WHEN s.item_id = '' THEN {_bm25(_HEAD_RANK_WEIGHTS)} ELSE {_bm25(_RANK_WEIGHTS)} END"
 
 
 class SearchCancelled(Exception):
@@ -132,6 +159,12 @@ _MIGRATIONS = (
         CREATE INDEX pieces_thread ON pieces (thread) WHERE thread IS NOT NULL;
         CREATE TABLE term_counts (term TEXT PRIMARY KEY, pieces INTEGER NOT NULL) WITHOUT ROWID;
     """,
+    # 7: two-phase refresh. A refresh stores each entry's raw text first (indexed = 0: no stories,
+    # items or full-text rows yet, or those of the version before); indexing parses it later.
+    """
+        ALTER TABLE issues ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1;
+        CREATE INDEX issues_unindexed ON issues (sort_date DESC, id) WHERE indexed = 0;
+    """,
 )
 
 #: Every table and column the cache reads; a file missing any of them is rebuilt.
@@ -140,7 +173,7 @@ _TABLES = {
               "retry_after", "redirected_to", "uidvalidity", "last_uid"),
     "issues": ("id", "origin", "key", "title", "source", "date", "sort_date", "url", "stories", "shortlist",
                "fetched_at", "raw", "raw_hash", "content_type", "hints", "briefing", "parser_version", "position",
-               "threaded"),
+               "threaded", "indexed"),
     "pieces": ("issue_id", "item_id", "day", "title", "thread", "terms"),
     "term_counts": ("term", "pieces"),
     "items": ("issue_id", "item_id", "kind"),
@@ -162,8 +195,11 @@ class IssueSummary:
     source: str | None
     date: str | None
     stories: int
-    unread: int
+    #: None for an issue not indexed yet (its stories are not known).
+    unread: int | None
     origin: str
+    #: False while the issue is stored unparsed (phase one of a refresh): counts are not known yet.
+    indexed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,23 +423,29 @@ class Cache:
         hints: dict,
         briefing: Briefing,
         scope: str | None = None,
+        issue_id: str | None = None,
     ) -> tuple[str, str]:
         """Insert or update one issue (call inside :meth:`transaction`). Returns (id, status)
 
         where status is "new", "updated" or "unchanged". The issue is named by ``key`` within
-        ``scope`` (default: its origin). An issue with a scope that was imported from a file and
+        ``scope`` (default: its origin), or by ``issue_id`` when it is stored already (indexing
+        an entry a refresh stored raw). An issue with a scope that was imported from a file and
         then arrives from a subscription moves to that subscription (its counts and removal).
         """
-        issue_id = issue_id_for(scope or origin, key)
+        issue_id_given = issue_id is not None
+        issue_id = issue_id or issue_id_for(scope or origin, key)
         raw_hash = _raw_hash(raw)
         row = self.conn.execute(
             "SELECT raw_hash, parser_version, origin FROM issues WHERE id = ?", (issue_id,)
         ).fetchone()
         if row and row[2] != origin and row[2].startswith("import") and not origin.startswith("import"):
             self.conn.execute("UPDATE issues SET origin = ? WHERE id = ?", (origin, issue_id))
-        if row and row[0] == raw_hash and row[1] == PARSER_VERSION:
+        if row and row[0] == raw_hash and row[1] == PARSER_VERSION and not issue_id_given:
             return issue_id, "unchanged"
         fetched = now_iso()
+        if row and row[1] == 0:  # indexed now after being stored unparsed: it is not an update
+            was_stored = self.conn.execute("SELECT fetched_at FROM issues WHERE id = ?", (issue_id,)).fetchone()
+            fetched = was_stored[0] if was_stored else fetched
         editorial = briefing.editorial_stories
         self.conn.execute(
             "INSERT INTO issues (id, origin, key, title, source, date, sort_date, url, stories, shortlist,"
@@ -414,7 +456,7 @@ class Cache:
             " stories = excluded.stories, shortlist = excluded.shortlist, raw = excluded.raw,"
             " raw_hash = excluded.raw_hash, content_type = excluded.content_type, hints = excluded.hints,"
             " briefing = excluded.briefing, parser_version = excluded.parser_version,"
-            " position = excluded.position, threaded = 0",
+            " position = excluded.position, threaded = 0, indexed = 1",
             (
                 issue_id,
                 origin,
@@ -451,6 +493,86 @@ class Cache:
         )
         return issue_id, "updated" if row else "new"
 
+    def store_raw(
+        self,
+        *,
+        origin: str,
+        key: str,
+        raw: str,
+        content_type: str | None,
+        hints: dict,
+        shell: Briefing,
+        scope: str | None = None,
+    ) -> tuple[str, str]:
+        """Phase one of a refresh: keep an entry's raw text, unparsed (call inside
+        :meth:`transaction`). Returns (id, status) as :meth:`store_issue` does.
+
+        A new issue is listed at once with ``shell`` (its title, source, date and link) and no
+        counts; a changed one keeps its parsed version until it is indexed again. Either way it
+        waits in :meth:`unindexed` for :meth:`store_issue` to parse it in.
+        """
+        issue_id = issue_id_for(scope or origin, key)
+        raw_hash = _raw_hash(raw)
+        row = self.conn.execute(
+            "SELECT raw_hash, parser_version, origin, indexed FROM issues WHERE id = ?", (issue_id,)
+        ).fetchone()
+        if row and row[2] != origin and row[2].startswith("import") and not origin.startswith("import"):
+            self.conn.execute("UPDATE issues SET origin = ? WHERE id = ?", (origin, issue_id))
+        if row and row[0] == raw_hash and (row[1] == PARSER_VERSION or not row[3]):
+            return issue_id, "unchanged"
+        if row:
+            self.conn.execute(
+                "UPDATE issues SET raw = ?, raw_hash = ?, content_type = ?, hints = ?, position = ?, indexed = 0"
+                " WHERE id = ?",
+                (raw, raw_hash, content_type, json.dumps(hints, ensure_ascii=False), int(hints.get("position") or 0), issue_id),
+            )
+            return issue_id, "updated"
+        fetched = now_iso()
+        self.conn.execute(
+            "INSERT INTO issues (id, origin, key, title, source, date, sort_date, url, stories, shortlist,"
+            " fetched_at, raw, raw_hash, content_type, hints, briefing, parser_version, position, indexed)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, 0, ?, 0)",
+            (
+                issue_id,
+                origin,
+                key,
+                shell.title,
+                shell.source,
+                shell.date,
+                _sort_key(shell.date, hints.get("published"), fetched),
+                shell.url,
+                fetched,
+                raw,
+                raw_hash,
+                content_type,
+                json.dumps(hints, ensure_ascii=False),
+                json.dumps(shell.to_dict(), ensure_ascii=False),
+                int(hints.get("position") or 0),
+            ),
+        )
+        return issue_id, "new"
+
+    def unindexed(self, limit: int, after: tuple[str, str] | None = None) -> list[tuple[str, str, str, str, str | None, dict, bool]]:
+        """Issues stored unparsed, newest first: (sort key, id, origin, raw, content type,
+        hints, parsed before). ``after`` continues from the (sort key, id) of the last one."""
+        where, params = "indexed = 0", []
+        if after is not None:
+            where += " AND (sort_date < ? OR (sort_date = ? AND id > ?))"
+            params = [after[0], after[0], after[1]]
+        rows = self.conn.execute(
+            f"SELECT sort_date, id, origin, raw, content_type, hints, parser_version FROM issues WHERE {where}"
+            " ORDER BY sort_date DESC, id LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+        return [(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6] != 0) for row in rows]
+
+    def count_unindexed(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM issues WHERE indexed = 0").fetchone()[0]
+
+    def is_indexed(self, issue_id: str) -> bool:
+        row = self.conn.execute("SELECT indexed FROM issues WHERE id = ?", (issue_id,)).fetchone()
+        return row is None or bool(row[0])
+
     def briefing_replaced_by(self, issue_id: str, raw: str) -> Briefing | None:
         """The stored briefing of ``issue_id`` when storing ``raw`` for it would replace it (the
         text or the parser changed); None for an issue not stored yet or stored unchanged."""
@@ -475,8 +597,8 @@ class Cache:
             clause, pattern = self._source_clause(source)
             clauses.append(clause)
             params.extend(pattern)
-        if unread_only:
-            clauses.append(f"({self.unread_sql()}) > 0")
+        if unread_only:  # an issue not indexed yet is new: it is listed as unread
+            clauses.append(f"(i.indexed = 0 OR ({self.unread_sql()}) > 0)")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def _source_clause(self, source: str) -> tuple[str, list[str]]:
@@ -489,11 +611,14 @@ class Cache:
         return "(" + " OR ".join(names) + ")", [pattern] * len(names)
 
     def unread_sql(self) -> str:
+        """Unread stories of issue ``i``; NULL for an issue stored but not indexed for the first
+        time yet (an issue indexed before keeps its counts until it is indexed again)."""
         if not self.has_state:
-            return "i.stories"
+            return "CASE WHEN i.indexed = 0 AND i.parser_version = 0 THEN NULL ELSE i.stories END"
         return (
-            "i.stories - (SELECT count(*) FROM items it JOIN rs.marks m ON m.item_id = it.item_id"
-            " WHERE it.issue_id = i.id AND it.kind = 'story')"
+            "CASE WHEN i.indexed = 0 AND i.parser_version = 0 THEN NULL ELSE"
+            " i.stories - (SELECT count(*) FROM items it JOIN rs.marks m ON m.item_id = it.item_id"
+            " WHERE it.issue_id = i.id AND it.kind = 'story') END"
         )
 
     def count_issues(self, *, unread_only: bool = False, source: str | None = None) -> int:
@@ -512,7 +637,7 @@ class Cache:
         """Issues in ``order`` (see ISSUE_ORDERS), with unread story counts, a page at a time."""
         where, params = self._filters(unread_only, source)
         rows = self.conn.execute(
-            f"SELECT i.id, i.title, i.source, i.date, i.stories, ({self.unread_sql()}), i.origin"
+            f"SELECT i.id, i.title, i.source, i.date, i.stories, ({self.unread_sql()}), i.origin, i.indexed"
             f" FROM issues i{where} ORDER BY {self._order(order)} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
@@ -520,7 +645,7 @@ class Cache:
 
     def issue_summary(self, issue_id: str) -> IssueSummary | None:
         row = self.conn.execute(
-            f"SELECT i.id, i.title, i.source, i.date, i.stories, ({self.unread_sql()}), i.origin"
+            f"SELECT i.id, i.title, i.source, i.date, i.stories, ({self.unread_sql()}), i.origin, i.indexed"
             " FROM issues i WHERE i.id = ?",
             (issue_id,),
         ).fetchone()
@@ -672,7 +797,7 @@ class Cache:
                 rowid
                 for (rowid,) in self.conn.execute(
                     f"SELECT s.rowid FROM search s{join} WHERE search MATCH ? AND s.rowid >= ?{extra}"
-                    " ORDER BY s.rank LIMIT ?",
+                    f" ORDER BY {_RANK} LIMIT ?",
                     [match, floor, *params, limit],
                 )
             ]

@@ -4,7 +4,8 @@ nearby days and join a thread, incrementally (adding an issue never recomputes t
 Tables (cache migration 6): ``pieces`` (one row per story, or per story-less issue, with its
 day, title, weighted terms and thread number) and ``term_counts`` (how many pieces hold each
 term, for rarity). ``issues.threaded`` is 0 for an issue whose pieces are not placed yet: a
-new or changed issue, or every issue of a cache made before threads existed.
+new or changed issue, or every issue of a cache made before threads existed. An issue stored
+unparsed (``indexed`` 0) waits until it is indexed.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ class Threader:
         self._counts: dict[str, int] = {}
 
     def pending(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM issues WHERE threaded = 0").fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM issues WHERE threaded = 0 AND indexed = 1").fetchone()[0]
 
     def step(self) -> int:
         """Place the pieces of the oldest pending issues (one chunk, one transaction); returns
@@ -93,7 +94,7 @@ class Threader:
         with self.transaction():
             rows = self.conn.execute(
                 "SELECT id, coalesce(date, substr(sort_date, 1, 10)), briefing FROM issues"
-                " WHERE threaded = 0 ORDER BY sort_date, id LIMIT ?",
+                " WHERE threaded = 0 AND indexed = 1 ORDER BY sort_date, id LIMIT ?",
                 (CHUNK,),
             ).fetchall()
             if rows:

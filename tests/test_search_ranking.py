@@ -1,0 +1,129 @@
+"""How search ranks the rows of an issue: a story above the shortlist items and references that
+repeat its words, and above the issue's own list of headlines; section filters keep working."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing_tui.library import Library
+from briefing_tui.model import Briefing, Reference, ShortlistItem, Story
+from briefing_tui.paths import Locations
+
+FILLER = (
+    "Analysts expect the first units to reach customers before the end of the quarter, with volume"
+    " shipments following once the yields of the new line settle and the packaging partners sign on."
+)
+
+ISSUE = Briefing(
+    title="The Harbor Brief: a photonic switch, a second fab and steady rates",
+    source="Harbor Brief",
+    date="2026-03-02",
+    intro=("Good morning. Three stories today, and a short list of what else moved.",),
+    headlines=(
+        "Quillon ships a photonic switch",
+        "A second fab for Ohio",
+        "Harbor rates hold",
+        "Tidewater pricing slips",  # a headline that no story of the issue carries
+    ),
+    stories=(
+        Story(
+            id="s-quillon",
+            title="Quillon ships a photonic switch",
+            lead="The Oslo startup began shipping its first switch to two cloud providers on Tuesday, months after a delayed tape-out.",
+            unpacked=(FILLER, "The switch moves light between racks without converting it to electrical signals first.", FILLER),
+            bottom_line="Optics inside the data center are no longer a lab curiosity.",
+        ),
+        Story(
+            id="s-fab",
+            title="A second fab for Ohio",
+            lead="The chipmaker Zorblax said on Monday it would open a second fab near Columbus, doubling its output of power chips by 2028.",
+            unpacked=(FILLER, "The state offered tax credits worth about a fifth of the cost of the plant.", FILLER),
+            bottom_line="Power chips are where the domestic build-out is moving fastest.",
+        ),
+        Story(
+            id="s-rates",
+            title="Harbor rates hold",
+            lead="The central bank left its policy rate unchanged for a third meeting, citing sticky services inflation.",
+            unpacked=(FILLER, FILLER),
+            bottom_line="No cut before the summer.",
+        ),
+    ),
+    shortlist=(
+        ShortlistItem(id="q-zorblax", text="Zorblax hired a finance chief."),
+        ShortlistItem(id="q-other", text="A robotics startup raised a seed round."),
+    ),
+    references=(
+        Reference(title="Zorblax plans Ohio fab", publisher="Wire"),
+        Reference(title="Rates held", publisher="Wire"),
+    ),
+)
+
+#: Another issue, so that the words of the first are rare in the index (as real words are).
+OTHER = Briefing(
+    title="The Ledger: budgets and batteries",
+    source="Ledger",
+    date="2026-03-01",
+    headlines=("Budgets tighten", "Batteries get cheaper"),
+    stories=(
+        Story(id="s-budget", title="Budgets tighten", lead="Departments were told to cut travel. " + FILLER, unpacked=(FILLER,)),
+        Story(id="s-battery", title="Batteries get cheaper", lead="Cell prices fell again. " + FILLER, unpacked=(FILLER,)),
+    ),
+    shortlist=tuple(ShortlistItem(id=f"q-ledger-{n}", text=f"Item {n} of the day's short list.") for n in range(4)),
+    references=tuple(Reference(title=f"Report {n}", publisher="Desk") for n in range(4)),
+)
+
+
+@pytest.fixture
+def library():
+    library = Library(Locations.resolve())
+    with library.cache.transaction():
+        for key, briefing in (("harbor", ISSUE), ("ledger", OTHER)):
+            library.cache.store_issue(
+                origin="import:test", key=key, raw=key, content_type="text/plain", hints={}, briefing=briefing
+            )
+    yield library
+    library.close()
+
+
+def _ids(hits) -> list[str]:
+    return [hit.item_id for hit in hits]
+
+
+def test_a_story_whose_lead_names_a_word_ranks_above_a_shortlist_item_and_a_reference(library):
+    ids = _ids(library.search("zorblax"))
+    assert set(ids) == {"s-fab", "q-zorblax", "r-1"}
+    assert ids[0] == "s-fab"
+
+
+def test_the_issue_row_does_not_outrank_a_story_for_a_word_of_its_title(library):
+    hits = library.search("quillon")
+    assert hits[0].item_id == "s-quillon" and hits[0].section == "headlines"
+    ids = _ids(hits)
+    if "" in ids:  # the issue's own row, found through its list of headlines: after the story
+        assert ids.index("") > ids.index("s-quillon")
+    # nor for two words of the title
+    assert library.search("photonic switch")[0].item_id == "s-quillon"
+
+
+def test_a_word_only_the_list_of_headlines_holds_still_finds_the_issue(library):
+    hits = library.search("tidewater")
+    assert [(hit.item_id, hit.title) for hit in hits] == [("", ISSUE.title)]
+
+
+def test_section_filters_keep_to_their_section(library):
+    headlines = library.search("section:headlines quillon")
+    assert headlines[0].item_id == "s-quillon"
+    assert {hit.section for hit in headlines} == {"headlines"}
+    assert _ids(library.search("section:lead zorblax")) == ["s-fab"]
+    assert _ids(library.search("section:shortlist zorblax")) == ["q-zorblax"]
+    assert _ids(library.search("section:references zorblax")) == ["r-1"]
+    assert _ids(library.search("section:bottomline chips")) == ["s-fab"]
+    assert _ids(library.search("zorblax", section="shortlist")) == ["q-zorblax"]
+    # a section alone lists its items, newest issue first
+    assert _ids(library.search("section:shortlist"))[:2] == ["q-zorblax", "q-other"]
+
+
+def test_every_hit_of_a_word_is_still_returned(library):
+    # ranking orders hits; it drops none (the issue's row last, with nothing but its headline list)
+    ids = _ids(library.search("harbor"))
+    assert "s-rates" in ids and ids.index("s-rates") < ids.index("")
