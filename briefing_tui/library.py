@@ -1184,7 +1184,7 @@ class Library:
             unwrapped = here + offset * (1 if step > 0 else -1)
             position = unwrapped % len(listed)
             issue = listed[position]
-            if issue.unread > 0 and issue.id != issue_id:
+            if (issue.unread is None or issue.unread > 0) and issue.id != issue_id:
                 return position, issue, not 0 <= unwrapped < len(listed)
         return None
 
@@ -1334,6 +1334,7 @@ class Library:
 
     def mark_issue_read(self, issue_id: str) -> int:
         with self._lock:
+            self.index_issue(issue_id)  # a raw one's stories are known once it is parsed
             items = self.cache.item_ids(issue_id)
         return self.state.mark_read((item, issue_id) for item in items)
 

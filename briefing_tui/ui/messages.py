@@ -79,4 +79,8 @@ class SampleImported(Message):
 
 
 class ThreadsPlaced(Message):
-    """Issues waiting to be grouped into threads have been."""
+    """Issues waiting to be indexed (``indexed`` of them) or grouped into threads have been."""
+
+    def __init__(self, indexed: int = 0) -> None:
+        super().__init__()
+        self.indexed = indexed

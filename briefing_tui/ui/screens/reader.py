@@ -23,6 +23,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
 from briefing_tui.config import Config
 from briefing_tui.library import ISSUE_ORDERS, AddResult, FeedInfo, IssueSummary, IssueView, Library, StoreError, ThreadMember
@@ -181,26 +182,49 @@ class ReaderScreen(Screen):
             self.import_sample()
         else:
             self.show_empty(Text("Nothing cached yet. Press r to fetch your feeds.", style="dim"))
-        self.place_pending_threads()
+        self.index_and_thread()
 
-    @work(thread=True, exclusive=True, group="threads")
-    def place_pending_threads(self) -> None:
-        """Group issues stored before threads existed (or by a program that stopped first)."""
+    @work(thread=True, exclusive=True, group="background")
+    def index_and_thread(self) -> None:
+        """Phase two of a refresh, in the background: parse and index what a refresh stored raw
+        (newest first; an issue opened meanwhile is parsed at once), then group new issues (and
+        any stored before threads existed) into threads."""
+        worker = get_current_worker()
+        status = self.query_one("#status", Static)
+        indexed = 0
         try:
-            pending = self.library.pending_threads()
-            if not pending:
-                return
-            status = Text(f"Finding stories other sources covered ({pending} issues)…", style="dim")
-            self.app.call_from_thread(self.query_one("#status", Static).update, status)
-            self.library.update_threads()
-        except StoreError as error:
-            self.app.call_from_thread(self.app.notify, f"Could not group stories into threads: {error}", severity="warning", markup=False)
-            return
-        self.post_message(ThreadsPlaced())
+            pending = self.library.pending_index()
+            if pending:
+                def progress(done: int, total: int) -> None:
+                    self._from_thread(status.update, Text(f"Indexing {done}/{total} new issues…", style="dim"))
 
-    def on_threads_placed(self, _message: ThreadsPlaced) -> None:
+                self._from_thread(status.update, Text(f"Indexing {pending} new issues…", style="dim"))
+                report = self.library.index_pending(progress, cancelled=lambda: worker.is_cancelled)
+                indexed = report.indexed
+                for problem in report.unparsed[:3]:
+                    self._from_thread(self.app.notify, problem, severity="warning", markup=False)
+                if report.error:
+                    self._from_thread(self.app.notify, f"Indexing stopped: {report.error}", severity="error", markup=False)
+                self.post_message(ThreadsPlaced(indexed))
+            threads = self.library.pending_threads()
+            if threads and not worker.is_cancelled:
+                self._from_thread(status.update, Text(f"Finding stories other sources covered ({threads} issues)…", style="dim"))
+                self.library.update_threads()
+        except StoreError as error:
+            self._from_thread(self.app.notify, f"Could not index new issues: {error}", severity="warning", markup=False)
+        self.post_message(ThreadsPlaced(0))
+
+    def _from_thread(self, callback, *args, **kwargs) -> None:
+        try:
+            self.app.call_from_thread(callback, *args, **kwargs)
+        except RuntimeError:
+            pass  # the reader has closed meanwhile
+
+    def on_threads_placed(self, message: ThreadsPlaced) -> None:
         if not self.refreshing:
             self.query_one("#status", Static).update("")
+        if message.indexed:  # counts are known now: the list shows them
+            self.reload_issues(keep=self.view.id if self.view else None)
         if self.view is not None and not self.story_open:
             self.load_issue(self.view.id)
 
@@ -420,7 +444,8 @@ class ReaderScreen(Screen):
         if isinstance(self.focused, IssueList):
             issue = self.query_one(IssueList).current
             if issue is not None:
-                write = self.library.mark_issue_read if issue.unread > 0 else self.library.mark_issue_unread
+                unread = issue.unread is None or issue.unread > 0
+                write = self.library.mark_issue_read if unread else self.library.mark_issue_unread
                 self.writer.save("Read marks", lambda: write(issue.id), then=lambda _count: self._marks_changed(issue.id))
             return
         if self.view is None:
@@ -715,6 +740,7 @@ class ReaderScreen(Screen):
                 urls=urls,
                 progress=lambda outcome, done, total: self.post_message(RefreshProgress(outcome, done, total)),
                 thread=False,
+                index=False,  # indexed in the background once the new issues are listed
             )
         except Exception as error:  # noqa: BLE001 - shown to the user, the reader keeps running
             self.post_message(RefreshFinished(None, str(error)))
@@ -743,7 +769,7 @@ class ReaderScreen(Screen):
         self.app.notify(text, severity="warning" if failed else "information", timeout=8, markup=False)
 
     def _refreshed(self, _listed: IssuesListed) -> None:
-        self.place_pending_threads()
+        self.index_and_thread()
         if self.view is None:
             self.open_current_issue()
 

@@ -242,7 +242,7 @@ class IssueList(DisplayTitles, ScrollView, can_focus=True):
         return Style(color=style.color, bold=style.bold, dim=style.dim, italic=style.italic)
 
     def _title_line(self, issue: IssueSummary, width: int) -> Text:
-        unread = issue.unread > 0
+        unread = issue.unread is None or issue.unread > 0
         style = self._text_style("issue-list--unread" if unread else "issue-list--read")
         marker = "● " if unread else "  "
         text = Text(marker, style=style)
@@ -253,7 +253,9 @@ class IssueList(DisplayTitles, ScrollView, can_focus=True):
         meta = self._text_style("issue-list--meta")
         count_style = self._text_style("issue-list--count")
         counter = ""
-        if issue.stories:
+        if not issue.indexed and issue.unread is None:
+            counter = "new"  # stored, not indexed yet: its stories are counted once it is
+        elif issue.stories:
             counter = f"{issue.unread}/{issue.stories}" if issue.unread else "read"
         # The count and the date always show; a long source name gives way to them. Widths in
         # cells: a source in wide characters takes twice its length.
@@ -273,7 +275,7 @@ class IssueList(DisplayTitles, ScrollView, can_focus=True):
         if counter:
             text.truncate(max(width - cell_len(counter) - 1, 0), overflow="ellipsis")
             text.append(" " * (width - text.cell_len - cell_len(counter)))
-            text.append(counter, style=count_style if issue.unread else meta)
+            text.append(counter, style=count_style if issue.unread or issue.unread is None else meta)
         return text
 
     def on_resize(self) -> None:
