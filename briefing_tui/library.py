@@ -1174,18 +1174,25 @@ class Library:
     ) -> tuple[int, IssueSummary, bool] | None:
         """The nearest issue after ``issue_id`` (before it when ``step`` < 0) in list order that
         has unread stories, going round the end of the list; with its position in the list and
-        whether the search went round the end to find it."""
+        whether the search went round the end to find it.
+
+        The walk goes through every issue of ``source`` in ``order``, read ones too: with only
+        unread issues listed, the issue just finished has left the list, and the next one is
+        still the one after it.
+        """
         with self._lock:
-            listed = self.cache.issues(unread_only=unread_only, source=source, order=order)
-        here = next((n for n, issue in enumerate(listed) if issue.id == issue_id), None)
+            every = self.cache.issues(source=source, order=order)
+        here = next((n for n, issue in enumerate(every) if issue.id == issue_id), None)
         if here is None:
-            here = -1 if step > 0 else len(listed)
-        for offset in range(1, len(listed) + 1):
+            here = -1 if step > 0 else len(every)
+        for offset in range(1, len(every) + 1):
             unwrapped = here + offset * (1 if step > 0 else -1)
-            position = unwrapped % len(listed)
-            issue = listed[position]
+            issue = every[unwrapped % len(every)]
             if (issue.unread is None or issue.unread > 0) and issue.id != issue_id:
-                return position, issue, not 0 <= unwrapped < len(listed)
+                with self._lock:
+                    position = self.cache.position_of(issue.id, unread_only=unread_only, source=source, order=order)
+                if position is not None:
+                    return position, issue, not 0 <= unwrapped < len(every)
         return None
 
     def index_issue(self, issue_id: str) -> None:

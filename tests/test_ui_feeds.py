@@ -111,6 +111,8 @@ async def test_rename_remove_and_mark_read_one_feed(server):
         assert "Renamed letter" in screen_text(app)
         # mark this feed read: the other keeps its unread stories
         await press(pilot, "A")
+        assert isinstance(app.screen, ConfirmScreen)
+        await press(pilot, "y")
         counts = {option.feed.url: option.feed.unread for option in feed_rows(app)}
         assert counts[first.url] == 0 and counts[other.url] == other.unread > 0
         assert any(re.fullmatch(r"Marked [1-9]\d* items of Renamed letter read\.", m) for m in app.messages()), app.messages()

@@ -100,9 +100,11 @@ class FeedsScreen(Screen[FeedInfo | None]):
     def _show(self, feeds: list[FeedInfo], keep: str | None) -> None:
         rows = self.query_one(FeedList)
         keep = keep or (self.current.url if self.current else None)
+        place = rows.highlighted or 0
         rows.set_options(FeedOption(feed) for feed in feeds)
         urls = [feed.url for feed in feeds]
-        rows.highlighted = urls.index(keep) if keep in urls else (0 if feeds else None)
+        # the same feed, else the row where the cursor was (the feed after a removed one)
+        rows.highlighted = urls.index(keep) if keep in urls else (min(place, len(feeds) - 1) if feeds else None)
         failing = sum(1 for feed in feeds if feed.last_error)
         summary = f"{len(feeds)} feed{'s' if len(feeds) != 1 else ''}, {sum(f.unread for f in feeds)} unread"
         if failing:
@@ -188,6 +190,13 @@ class FeedsScreen(Screen[FeedInfo | None]):
 
     def action_mark_feed_read(self) -> None:
         feed = self.current
+        if feed is not None:
+            self.app.push_screen(
+                ConfirmScreen(f"Mark every issue of {shown(feed_name(feed), 60)} read?"),
+                lambda yes: self._mark_feed_read(feed) if yes else None,
+            )
+
+    def _mark_feed_read(self, feed: FeedInfo) -> None:
         if feed is not None:
             def mark() -> str:
                 count = self.library.mark_feed_read(feed.url)

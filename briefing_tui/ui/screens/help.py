@@ -27,7 +27,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(Text("Action"))
         table.add_column(Text("Id (for [keys] in config.toml)"), style="dim", no_wrap=True)
         for group, rows in describe_bindings(self.app):
-            table.add_row(Text(group, style="bold underline"), "", "")
+            # the group's name stands over the actions: a long name never widens the keys column
+            table.add_row("", Text(group, style="bold underline"), "")
             for keys, description, binding_id in rows:
                 table.add_row(Text(keys), Text(description), Text(binding_id))
         with VerticalScroll(id="help-body"):

@@ -22,6 +22,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
@@ -48,6 +49,9 @@ from briefing_tui.ui.writes import StateWriter
 
 #: Sections where a search hit is inside a story: the hit opens the story.
 _STORY_SECTIONS = ("headlines", "lead", "body")
+
+#: Seconds after the last move before where the reader is gets saved.
+SESSION_SAVE_DELAY = 1.0
 
 #: Something to do once an issue is on screen.
 Then = Callable[[], None]
@@ -114,6 +118,9 @@ class ReaderScreen(Screen):
         #: Where the reader was left last time: opened again at start.
         self.resume = session or Session()
         self.refreshing = False
+        self._save_timer: Timer | None = None
+        #: The section the reader last chose: each issue opens on it when it has content there.
+        self._wanted_section = "headlines"
         #: The search that last led somewhere: `/` starts from it again.
         self.last_query = ""
         #: Bumped by every listing of the issues: an older listing that finishes late is dropped.
@@ -143,6 +150,7 @@ class ReaderScreen(Screen):
         self.set_reactive(ReaderScreen.source_filter, resume.source_filter)
         self.set_reactive(ReaderScreen.order, resume.order if resume.order in ISSUE_ORDERS else "newest")
         self.set_reactive(ReaderScreen.section, resume.section)
+        self._wanted_section = resume.section
         self._listing += 1
         first = self.first_listing
         if first is not None and first.listing == self.listing:
@@ -290,6 +298,8 @@ class ReaderScreen(Screen):
         parts = [f"Issues {count}"]
         if self.unread_only:
             parts.append("unread")
+        if self.order != "newest":
+            parts.append("unread first" if self.order == "unread" else "by newsletter")
         if self.source_filter:
             parts.append(rendering.shown(self.source_filter, 20))
         # Content, not a str: a source name is shown as written, never read as markup.
@@ -330,9 +340,17 @@ class ReaderScreen(Screen):
         self.sub_title = " · ".join(part for part in (rendering.shown(briefing.source, 80), briefing.date) if part)
         self.query_one("#empty", Static).display = False
         same = self.view is not None and self.view.id == view.id
-        keys = {entry.key for entry in rendering.section_entries(briefing, view.read)}
+        entries = {entry.key: entry for entry in rendering.section_entries(briefing, view.read)}
         with self.app.batch_update():
-            if self.section not in keys:
+            if not same:
+                # the section last chosen, where this issue has something in it; else its first
+                # section with content (an article: its intro)
+                wanted = entries.get(self._wanted_section)
+                if wanted is not None and wanted.count:
+                    self.section = self._wanted_section
+                else:
+                    self.section = next((key for key, entry in entries.items() if entry.count), "headlines")
+            elif self.section not in entries:
                 self.section = "headlines"
             self.view = view
             if message.then is not None:
@@ -357,9 +375,11 @@ class ReaderScreen(Screen):
     @on(SectionList.Chosen)
     def section_chosen(self, event: SectionList.Chosen) -> None:
         self.show_section(event.key, focus=event.focus)
+        self._wanted_section = self.section
 
     def action_section(self, key: str) -> None:
         self.show_section(key, focus=True)
+        self._wanted_section = self.section
 
     # -- stories ---------------------------------------------------------------------------------
     def _story(self, story_id: str) -> Story | None:
@@ -418,6 +438,10 @@ class ReaderScreen(Screen):
             self.show_section(self.section, focus=True, select=self.current_item())
         elif isinstance(self.focused, (ItemList, SectionList)):
             self.query_one(IssueList).focus()
+        elif self.source_filter or self.unread_only:  # in the issue list: back to every issue
+            self.set_reactive(ReaderScreen.unread_only, False)
+            self.source_filter = None
+            self.app.notify("Showing all issues.", markup=False)
 
     # -- marks -----------------------------------------------------------------------------------
     def _set_read(self, item_ids: list[str], read: bool) -> None:
@@ -527,6 +551,17 @@ class ReaderScreen(Screen):
         pane = self.query_one(StoryView)
         if view is not None and pane.display:
             pane.update_story(view)
+        self._remember()
+
+    def watch_section(self) -> None:
+        self._remember()
+
+    def _remember(self) -> None:
+        """Save where the reader is a moment after it changes (not only at a clean exit: a
+        closed terminal ends the program without one)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SESSION_SAVE_DELAY, self.app.save_session)
 
     def action_toggle_unread_only(self) -> None:
         self.unread_only = not self.unread_only
@@ -534,6 +569,7 @@ class ReaderScreen(Screen):
 
     def watch_unread_only(self) -> None:
         self.reload_issues(keep=self.view.id if self.view else None)
+        self._remember()
 
     def action_cycle_order(self) -> None:
         self.order = ISSUE_ORDERS[(ISSUE_ORDERS.index(self.order) + 1) % len(ISSUE_ORDERS)]
@@ -542,12 +578,14 @@ class ReaderScreen(Screen):
 
     def watch_order(self) -> None:
         self.reload_issues(keep=self.view.id if self.view else None)
+        self._remember()
 
     def set_source_filter(self, source: str | None) -> None:
         self.source_filter = source
 
     def watch_source_filter(self) -> None:
         self.reload_issues(keep=self.view.id if self.view else None, then=lambda _listed: self.open_current_issue())
+        self._remember()
 
     # -- moving between stories and issues ------------------------------------------------------
     def _unread_story(self, first: bool) -> Story | None:
@@ -765,7 +803,7 @@ class ReaderScreen(Screen):
             first = failed[0]
             text += f"\n{first.title or first.url}: {first.error}"
             if len(failed) > 1:
-                text += f"\n(and {len(failed) - 1} more; see briefing-tui feeds)"
+                text += f"\n(and {len(failed) - 1} more; press F for the feeds)"
         self.app.notify(text, severity="warning" if failed else "information", timeout=8, markup=False)
 
     def _refreshed(self, _listed: IssuesListed) -> None:

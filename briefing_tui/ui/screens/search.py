@@ -20,8 +20,15 @@ from briefing_tui.library import Library, QueryError, SearchCancelled, SearchHit
 from briefing_tui.ui.rendering import search_row
 from briefing_tui.ui.widgets.item_list import SpacedOptionList
 
-#: Wait this long after a keystroke before searching, so fast typing runs one query.
-DEBOUNCE = 0.02
+#: Wait this long after a keystroke before searching: not at all, as a keystroke stops the
+#: search still running for the text before it within milliseconds.
+DEBOUNCE = 0.0
+#: The most hits a search returns.
+LIMIT = 100
+#: The fewest hits laid out at a time. A page is a screenful of rows (three lines or more each)
+#: and two more: every row costs a layout of its text, so the list starts with one page and the
+#: others join as the cursor or the scroll comes near its end.
+MIN_PAGE = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +64,8 @@ class SearchScreen(ModalScreen[SearchJump | None]):
         self.initial = query
         self.generation = 0
         self.hits: list[SearchHit] = []
+        #: How many of the hits are in the list.
+        self.shown = 0
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -70,7 +79,9 @@ class SearchScreen(ModalScreen[SearchJump | None]):
             yield SpacedOptionList(id="search-results")
 
     def on_mount(self) -> None:
-        self.query_one("#search-results", OptionList).can_focus = False
+        results = self.query_one("#search-results", OptionList)
+        results.can_focus = False
+        self.watch(results, "scroll_y", self._scrolled, init=False)
         if self.initial:
             self.start_search()
 
@@ -80,7 +91,11 @@ class SearchScreen(ModalScreen[SearchJump | None]):
         self.workers.cancel_group(self, "search")
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE, self.start_search)
+            self._timer = None
+        if DEBOUNCE > 0:
+            self._timer = self.set_timer(DEBOUNCE, self.start_search)
+        else:
+            self.start_search()
 
     def start_search(self) -> None:
         self.generation += 1
@@ -92,7 +107,7 @@ class SearchScreen(ModalScreen[SearchJump | None]):
         hits, error = None, None
         if query.strip():
             try:
-                hits = self.library.search(query, limit=100, cancelled=lambda: worker.is_cancelled, partial=True)
+                hits = self.library.search(query, limit=LIMIT, cancelled=lambda: worker.is_cancelled, partial=True)
             except SearchCancelled:
                 return  # a newer query replaced this one, or the search screen closed
             except QueryError as problem:
@@ -111,17 +126,39 @@ class SearchScreen(ModalScreen[SearchJump | None]):
             status.update(Text(message.error, style="bold"))
             return
         self.hits = message.hits or []
-        results.set_options(Option(search_row(hit), id=str(number)) for number, hit in enumerate(self.hits))
+        self.shown = min(len(self.hits), self.page_size())
+        results.set_options(self._options(0, self.shown))
         if self.hits:
             results.highlighted = 0
         if not message.query.strip():
             status.update(Text("type to search every cached issue", style="dim"))
         else:
             count = len(self.hits)
-            status.update(Text(f"{count}{'+' if count >= 100 else ''} result{'s' if count != 1 else ''} · Enter jumps, Esc goes back", style="dim"))
+            status.update(Text(f"{count}{'+' if count >= LIMIT else ''} result{'s' if count != 1 else ''} · Enter jumps, Esc goes back", style="dim"))
+
+    def _options(self, start: int, end: int) -> list[Option]:
+        return [Option(search_row(hit), id=str(number)) for number, hit in enumerate(self.hits[start:end], start)]
+
+    def page_size(self) -> int:
+        return max(MIN_PAGE, self.query_one("#search-results", OptionList).size.height // 3 + 2)
+
+    def show_more(self) -> None:
+        """Put the next page of hits in the list."""
+        if self.shown < len(self.hits):
+            end = min(len(self.hits), self.shown + self.page_size())
+            self.query_one("#search-results", OptionList).add_options(self._options(self.shown, end))
+            self.shown = end
+
+    def _scrolled(self, scroll_y: float) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if scroll_y >= results.max_scroll_y - results.scrollable_content_region.height:
+            self.show_more()
 
     def action_results_down(self) -> None:
-        self.query_one("#search-results", OptionList).action_cursor_down()
+        results = self.query_one("#search-results", OptionList)
+        if results.highlighted is not None and results.highlighted >= self.shown - 2:
+            self.show_more()
+        results.action_cursor_down()
 
     def action_results_up(self) -> None:
         self.query_one("#search-results", OptionList).action_cursor_up()

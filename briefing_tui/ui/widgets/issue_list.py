@@ -91,6 +91,8 @@ class IssueList(DisplayTitles, ScrollView, can_focus=True):
         self._stale.clear()
         self.virtual_size = Size(0, count * ROW_HEIGHT)
         self.set_cursor(min(max(position, 0), max(count - 1, 0)), announce=False)
+        # before the first layout the pane has no height to scroll in: scroll once it has
+        self.call_after_refresh(self.scroll_to_region_of, self.cursor)
         self.refresh()
 
     def invalidate(self) -> None:
@@ -175,7 +177,9 @@ class IssueList(DisplayTitles, ScrollView, can_focus=True):
         if top < self.scroll_offset.y:
             self.scroll_to(y=top, animate=False)
         elif top + ROW_HEIGHT > self.scroll_offset.y + height:
-            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False)
+            # whole rows at the top: the first row shown is never cut in half
+            wanted = -(-(top + ROW_HEIGHT - height) // ROW_HEIGHT) * ROW_HEIGHT
+            self.scroll_to(y=min(wanted, top), animate=False)
 
     def watch_cursor(self) -> None:
         self.refresh()
@@ -280,6 +284,7 @@ class IssueList(DisplayTitles, ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(0, self._count * ROW_HEIGHT)
+        self.call_after_refresh(self.scroll_to_region_of, self.cursor)
 
     def on_focus(self) -> None:
         self.refresh()
