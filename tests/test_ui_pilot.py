@@ -12,6 +12,7 @@ from briefing_tui.ui.widgets.item_list import ItemList
 from briefing_tui.ui.widgets.section_list import SectionList
 from briefing_tui.ui.widgets.story_view import StoryView
 from tests.ui_support import (
+    static_text,
     NEWER_TITLE,
     OLDER_TITLE,
     highlighted_id,
@@ -1079,12 +1080,12 @@ async def test_a_opens_the_add_feed_dialog_and_fetches_the_feed(server):
         await pilot.press(*"ftp://x")
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is reader
-        assert any("not an http(s) or imap(s) URL" in message for message in app.messages("error"))
+        # the dialog stays, says why, and keeps the address for a fix
+        assert isinstance(app.screen, AddFeedScreen)
+        assert "not an http(s) or imap(s) URL" in static_text(app.screen.query_one("#add-status"))
+        assert app.screen.query_one("#feed-url").value == "ftp://x"
 
         url = server.url("/new.xml")
-        await pilot.press("a")
-        await pilot.pause()
         app.screen.query_one("#feed-url").value = url
         await pilot.press("tab", *"Quokka", "enter")
         await settle(pilot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -10,23 +11,30 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from briefing_tui.library import ThreadMember, ThreadView
+from briefing_tui.library import AddResult, Library, StoreError, ThreadMember, ThreadView
 from briefing_tui.model import Link
 from briefing_tui.text import truncate
 from briefing_tui.ui.rendering import shown
 from briefing_tui.ui.widgets.thread_list import ThreadList
 
 
-class AddFeedScreen(ModalScreen[tuple[str, str | None] | None]):
+class AddFeedScreen(ModalScreen[AddResult | None]):
+    """Subscribe: the address is fetched once (in a worker) and checked; a failure is shown
+    here, with the address kept for a fix. Dismissed with what subscribing did, or None."""
+
     HELP_GROUP = "Dialogs"
     BINDINGS = [Binding("escape", "cancel", "Cancel adding a feed", id="add_feed.cancel")]
 
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Text("Add a feed (RSS, Atom or JSON Feed) or an IMAP folder", style="bold"))
+            yield Static(Text("Add a feed (RSS, Atom or JSON Feed), a web page that names one, or an IMAP folder", style="bold"))
             yield Input(placeholder="https://example.com/feed.xml", id="feed-url")
             yield Input(placeholder="name (optional)", id="feed-title")
-            yield Static(Text("Enter adds and fetches it · Esc cancels", style="dim"))
+            yield Static(Text("Enter adds and fetches it · Esc cancels", style="dim"), id="add-status")
             yield Static(
                 Text(
                     "IMAP: imaps://user@host/Folder, password from BRIEFING_TUI_IMAP_PASSWORD"
@@ -42,7 +50,24 @@ class AddFeedScreen(ModalScreen[tuple[str, str | None] | None]):
             self.query_one("#feed-url", Input).focus()
             return
         title = self.query_one("#feed-title", Input).value.strip() or None
-        self.dismiss((url, title))
+        self._status(Text(f"Checking {truncate(url, 60)}…", style="dim"))
+        self._subscribe(url, title)
+
+    @work(thread=True, exclusive=True, group="add-feed")
+    def _subscribe(self, url: str, title: str | None) -> None:
+        try:
+            result = self.library.subscribe(url, title, store=True)
+        except (ValueError, StoreError) as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        self.app.call_from_thread(self.dismiss, result)
+
+    def _failed(self, error: str) -> None:
+        self._status(Text(error, style="bold red"))
+        self.query_one("#feed-url", Input).focus()
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#add-status", Static).update(text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -207,12 +207,12 @@ class FeedsScreen(Screen[FeedInfo | None]):
             self._in_background("Marking read", mark, feed.url)
 
     def action_add_feed(self) -> None:
-        def add(result: tuple[str, str | None] | None) -> None:
+        def added(result: AddResult | None) -> None:
             if result is not None:
-                url, title = result
-                self._in_background(f"Checking {truncate(url, 60)}", lambda: added_message(self.library.subscribe(url, title, store=True)), None)
+                self.app.notify(added_message(result), markup=False)
+                self.load(result.url)
 
-        self.app.push_screen(AddFeedScreen(), add)
+        self.app.push_screen(AddFeedScreen(self.library), added)
 
 
 def renamed_message(subscription: Subscription | None) -> str:

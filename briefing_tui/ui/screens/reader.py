@@ -31,7 +31,6 @@ from briefing_tui.library import ISSUE_ORDERS, AddResult, FeedInfo, IssueSummary
 from briefing_tui.model import Link, ShortlistItem, Story
 from briefing_tui.samples import sample_paths
 from briefing_tui.session import Session
-from briefing_tui.text import truncate
 from briefing_tui.ui import rendering
 from briefing_tui.ui.browser import open_url
 from briefing_tui.ui.messages import IssueLoaded, IssuesListed, Listing, RefreshFinished, RefreshProgress, SampleImported, ThreadsPlaced
@@ -812,29 +811,10 @@ class ReaderScreen(Screen):
             self.open_current_issue()
 
     def action_add_feed(self) -> None:
-        self.app.push_screen(AddFeedScreen(), self.add_feed)
+        self.app.push_screen(AddFeedScreen(self.library), self._feed_added)
 
-    def add_feed(self, result: tuple[str, str | None] | None) -> None:
-        if result is not None:
-            self.query_one("#status", Static).update(Text(f"Checking {truncate(result[0], 60)}…", style="dim"))
-            self._add_feed(*result)
-
-    @work(thread=True, group="add-feed")
-    def _add_feed(self, url: str, title: str | None) -> None:
-        """Fetch the address once: a feed is subscribed and its issues stored; a web page is
-        searched for its feed; anything else is one line and nothing is subscribed."""
-        try:
-            added = self.library.subscribe(url, title, store=True)
-        except (ValueError, StoreError) as error:
-            self.app.call_from_thread(self._feed_added, None, str(error))
-            return
-        self.app.call_from_thread(self._feed_added, added, None)
-
-    def _feed_added(self, added: AddResult | None, error: str | None) -> None:
-        if not self.refreshing:
-            self.query_one("#status", Static).update("")
+    def _feed_added(self, added: AddResult | None) -> None:
         if added is None:
-            self.app.notify(error or "Could not add that feed.", severity="error", markup=False)
             return
         self.app.notify(added_message(added), markup=False)
         if added.added:
