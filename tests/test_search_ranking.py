@@ -1,13 +1,20 @@
 """How search ranks the rows of an issue: a story above the shortlist items and references that
-repeat its words, and above the issue's own list of headlines; section filters keep working."""
+repeat its words, and above the issue's own list of headlines; section filters keep working;
+the search screen lays out a first page of the ranked hits and the rest as they are reached."""
 
 from __future__ import annotations
 
 import pytest
+from textual.app import App
+from textual.widgets import OptionList
 
 from briefing_tui.library import Library
 from briefing_tui.model import Briefing, Reference, ShortlistItem, Story
 from briefing_tui.paths import Locations
+from briefing_tui.ui.app import styles_dir
+from briefing_tui.ui.screens import search as search_module
+from briefing_tui.ui.screens.search import SearchScreen
+from tests.ui_support import settle
 
 FILLER = (
     "Analysts expect the first units to reach customers before the end of the quarter, with volume"
@@ -127,3 +134,60 @@ def test_every_hit_of_a_word_is_still_returned(library):
     # ranking orders hits; it drops none (the issue's row last, with nothing but its headline list)
     ids = _ids(library.search("harbor"))
     assert "s-rates" in ids and ids.index("s-rates") < ids.index("")
+
+
+class SearchApp(App):
+    CSS_PATH = [styles_dir() / "app.tcss"]
+
+    def __init__(self, library, query: str) -> None:
+        super().__init__()
+        self.library = library
+        self.query_text = query
+        self.returned = []
+
+    def on_mount(self) -> None:
+        self.push_screen(SearchScreen(self.library, query=self.query_text), self.returned.append)
+
+
+async def test_the_search_screen_lays_out_a_first_page_and_the_rest_as_it_is_reached(library):
+    total = 45
+    many = Briefing(
+        title="The Filler Digest",
+        source="Filler",
+        date="2026-02-20",
+        stories=tuple(
+            Story(id=f"s-filler-{n}", title=f"Glimmerwick story {n}", lead=f"Glimmerwick number {n}.") for n in range(total)
+        ),
+    )
+    with library.cache.transaction():
+        library.cache.store_issue(
+            origin="import:test", key="filler", raw="filler", content_type="text/plain", hints={}, briefing=many
+        )
+    app = SearchApp(library, "glimmerwick")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        results = screen.query_one("#search-results", OptionList)
+        page = screen.page_size()
+        assert search_module.MIN_PAGE <= page < 20
+        assert len(screen.hits) == total
+        assert f"{total} results" in str(screen.query_one("#search-status").render())
+        assert results.option_count == page
+        # the cursor walks on past the first page: the next one is laid out before it gets there
+        for _ in range(page):
+            await pilot.press("down")
+        await pilot.pause()
+        assert results.highlighted == page
+        assert results.option_count == 2 * page
+        # scrolling to the end of the list lays out the rest
+        for _ in range(total):
+            results.scroll_end(animate=False, immediate=True)
+            await pilot.pause()
+            if results.option_count == total:
+                break
+        assert results.option_count == total
+        chosen = screen.hits[page]
+        await pilot.press("enter")
+        await settle(pilot)
+    # the hit jumped to is the one under the cursor
+    assert [(jump.issue_id, jump.item_id) for jump in app.returned] == [(chosen.issue_id, chosen.item_id)]

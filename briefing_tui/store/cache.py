@@ -44,18 +44,8 @@ _RANK_WEIGHTS = {
     "shortlist": 0.25,
     "refs": 0.25,
 }
-#: An issue's own row holds the issue's list of headlines in its headlines column, the titles
-#: of its stories for the most part: that list does not rank the row (the stories' own rows
-#: rank for their titles), though the row is still found through it, last.
-_HEAD_RANK_WEIGHTS = {**_RANK_WEIGHTS, "headlines": 0.0}
-
-
-def _bm25(weights: dict[str, float]) -> str:
-    return "bm25(search, " + ", ".join(repr(weights[name]) for name in _FTS_TEXT_COLUMNS) + ")"
-
-
-#: What search hits are ordered by (best first): bm25 with the weights above.
-_RANK = f"CASE WHEN s.item_id = '' THEN {_bm25(_HEAD_RANK_WEIGHTS)} ELSE {_bm25(_RANK_WEIGHTS)} END"
+#: What search hits are ordered by, best first.
+_RANK = "bm25(search, " + ", ".join(repr(_RANK_WEIGHTS[name]) for name in _FTS_TEXT_COLUMNS) + ")"
 
 
 class SearchCancelled(Exception):
@@ -265,13 +255,20 @@ def _looks_truncated(path: Path) -> bool:
 
 
 def _search_rows(issue_id: str, briefing: Briefing) -> Iterator[tuple]:
-    """Full-text rows for one issue: one per story, shortlist item and reference, one for the rest."""
+    """Full-text rows for one issue: one per story, shortlist item and reference, one for the rest.
+
+    The issue's own row holds its title, intro and named sections in the body column, and its
+    list of headlines there too: that list mostly repeats the titles of the stories, whose own
+    rows hold them in the headlines column, which weighs the most (see _RANK_WEIGHTS), so that
+    a story ranks above its issue for the words of its title.
+    """
     empty = ""
     head = [briefing.title, briefing.subtitle or "", *briefing.intro]
     for section in briefing.sections:
         head.append(section.title)
         head.extend(section.body)
-    yield ("\n".join(briefing.headlines), empty, empty, empty, "\n".join(head), empty, empty, issue_id, "")
+    head.extend(briefing.headlines)
+    yield (empty, empty, empty, empty, "\n".join(head), empty, empty, issue_id, "")
     for story in briefing.stories:
         yield (
             story.title if not story.kicker else f"{story.kicker}: {story.title}",
@@ -826,12 +823,18 @@ class Cache:
                 continue
             issue_id, item_id, title, source, date, *texts = rows[rowid]
             candidates = [only] if only is not None else range(len(texts))
-            # the section shown is the first whose snippet covers the most of the query
+            # the section shown is the first whose snippet covers the most of the query (the
+            # first with any text when none shows a match: it lies past what was read)
             best, best_score, best_snippet = None, (-1, -1), ""
-            for index in candidates:
+            for index in [index for index in candidates if highlighter.may_match(texts[index])] or candidates:
                 score, snippet = highlighter.snippet(texts[index] or "")
                 if score > best_score and (score[1] or snippet):
                     best, best_score, best_snippet = index, score, snippet
+            if best_score[0] == 0:
+                for index in candidates:
+                    score, snippet = highlighter.snippet(texts[index] or "")
+                    if score > best_score and (score[1] or snippet):
+                        best, best_score, best_snippet = index, score, snippet
             section = SECTION_COLUMNS[best if best is not None else 0]
             # a story's row holds its title in the headlines column, an item's row only its text
             name = next((text for text in (texts[0], texts[5], texts[6]) if text), "") if item_id else ""

@@ -84,6 +84,17 @@ class Highlighter:
                             joined[start + offset] = offset > 0
         return marked, joined
 
+    def may_match(self, text: str) -> bool:
+        """False when no word of the query can be in ``text``: a look without tokenising that
+        spares cutting snippets from the columns of a hit that hold none of it. (ASCII text
+        only: its words fold to lower case alone, so a match is a substring of it.)"""
+        if not text:
+            return False
+        if not text.isascii():
+            return True
+        lowered = text.lower()
+        return any(pattern.words[0] in lowered for pattern in self.patterns)
+
     def snippet(self, text: str, size: int = SNIPPET_TOKENS) -> tuple[tuple[int, int], str]:
         """(score, snippet with matches wrapped in \\x02 ... \\x03).
 
