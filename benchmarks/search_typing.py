@@ -175,6 +175,7 @@ async def _type(size: int, root: Path, passes: int, terminal: tuple[int, int]) -
     library = TimedLibrary(Locations(root / "data", root / "cache", root / "config"))
     per_key: list[float] = []
     per_query: dict[str, list[float]] = {}
+    per_text: list[tuple[str, float]] = []
     try:
         app = TypingApp(library)
         async with app.run_test(size=terminal) as pilot:
@@ -213,6 +214,7 @@ async def _type(size: int, root: Path, passes: int, terminal: tuple[int, int]) -
                         elapsed = (painted - started) * 1000
                         per_key.append(elapsed)
                         per_query.setdefault(query, []).append(elapsed)
+                        per_text.append((field.value, elapsed))
                     await clear()
     finally:
         SearchScreen.on_search_results = original_results
@@ -232,6 +234,9 @@ async def _type(size: int, root: Path, passes: int, terminal: tuple[int, int]) -
             ({"query": q, "max_ms": round(max(v), 1), "median_ms": round(statistics.median(v), 1)} for q, v in per_query.items()),
             key=lambda row: -row["max_ms"],
         )[:3],
+        "slowest_keystrokes": [
+            {"text": text, "ms": round(ms, 1)} for text, ms in sorted(per_text, key=lambda item: -item[1])[:8]
+        ],
     }
 
 

@@ -91,3 +91,28 @@ def test_a_version_3_cache_keeps_its_feed_state_and_gains_the_redirect_note(tmp_
         assert cache.feed_state(url).redirected_to == "https://elsewhere.example/feed.xml"
     finally:
         cache.close()
+
+
+def test_a_version_7_cache_moves_the_issue_rows_headline_list_out_of_the_title_column(tmp_path):
+    """An issue's own search row carried its list of headlines where stories carry their title:
+    a word of one headline ranked the issue above the story. The migration moves the list."""
+    path = tmp_path / "cache.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript("".join(cache_module._MIGRATIONS[:7]) + "\nPRAGMA user_version = 7;")
+    conn.execute(
+        "INSERT INTO search (headlines, lead, unpacked, bottom_line, body, shortlist, refs, issue_id, item_id)"
+        " VALUES ('Quillwort sensors ship', '', '', '', 'Good morning.', '', '', 'i-1', '')"
+    )
+    conn.execute(
+        "INSERT INTO search (headlines, lead, unpacked, bottom_line, body, shortlist, refs, issue_id, item_id)"
+        " VALUES ('Quillwort sensors ship', 'A lead.', '', '', '', '', '', 'i-1', 's-1')"
+    )
+    conn.commit()
+    conn.close()
+    cache = Cache.open(path)
+    try:
+        rows = dict(cache.conn.execute("SELECT item_id, headlines || '|' || body FROM search").fetchall())
+        assert rows[""] == "|Good morning.\nQuillwort sensors ship"  # still found, as body text
+        assert rows["s-1"] == "Quillwort sensors ship|"  # a story keeps its title
+    finally:
+        cache.close()

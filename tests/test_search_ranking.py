@@ -191,3 +191,24 @@ async def test_the_search_screen_lays_out_a_first_page_and_the_rest_as_it_is_rea
         await settle(pilot)
     # the hit jumped to is the one under the cursor
     assert [(jump.issue_id, jump.item_id) for jump in app.returned] == [(chosen.issue_id, chosen.item_id)]
+
+
+def test_snippets_are_cut_from_the_columns_that_can_hold_the_match():
+    from briefing_tui.store.query import SearchQuery
+    from briefing_tui.store.snippets import Highlighter
+
+    highlighter = Highlighter(SearchQuery.parse("zorb", partial=True))
+    assert highlighter.may_match("The chipmaker Zorblax said so.")
+    assert not highlighter.may_match("Nothing of the kind here.")
+    assert not highlighter.may_match("")
+    # text with other than ASCII is always looked at: its words fold (Zörblax is zorblax)
+    assert highlighter.may_match("Die Firma Zörblax.")
+    assert "\x02Zörblax\x03" in highlighter.snippet("Die Firma Zörblax.")[1]
+
+
+def test_a_hit_shows_the_section_that_holds_its_words(library):
+    [hit] = library.search("tax credits")
+    assert (hit.item_id, hit.section) == ("s-fab", "unpacked") and "\x02tax credits\x03" in hit.snippet.replace("\x03 \x02", " ")
+    story, issue = library.search('"second fab"')
+    assert (story.item_id, story.section) == ("s-fab", "headlines")
+    assert (issue.item_id, issue.section) == ("", "body")  # the issue's list of headlines

@@ -650,18 +650,19 @@ async def test_search_shows_results_as_you_type_and_enter_jumps_to_the_item():
         assert "References" in text and "Lead" in text  # the section column
         assert OLDER_TITLE[:40] in text  # the issue
         assert "Cone" in reverse_text(app)  # the match, highlighted
+        # The first hit is a story lead (a story ranks above a reference): it opens the story.
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is reader
         assert issues.cursor == 1 and reader.title == OLDER_TITLE
-        assert highlighted_id(sections) == "references"
-        assert highlighted_id(items) == "ref:1" and items.has_focus
-        # The second hit is a story lead: it opens the story.
+        assert story.display and story.has_focus
+        assert story.story_id == ids.older_stories[1]
+        # The second hit is a reference: it is shown in the References section.
         await open_search(pilot, "cone")
         await pilot.press("down", "enter")
         await settle(pilot)
-        assert story.display and story.has_focus
-        assert story.story_id == ids.older_stories[1]
+        assert highlighted_id(sections) == "references"
+        assert highlighted_id(items) == "ref:1" and items.has_focus
 
 
 async def test_search_escape_returns_where_you_were():

@@ -155,6 +155,11 @@ _MIGRATIONS = (
         ALTER TABLE issues ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1;
         CREATE INDEX issues_unindexed ON issues (sort_date DESC, id) WHERE indexed = 0;
     """,
+    # 8: an issue's own search row keeps its list of headlines in the body column (ranked as
+    # body text, not as a story's title), as indexing now writes it.
+    """
+        UPDATE search SET body = body || char(10) || headlines, headlines = '' WHERE item_id = '' AND headlines <> '';
+    """,
 )
 
 #: Every table and column the cache reads; a file missing any of them is rebuilt.
@@ -731,13 +736,14 @@ class Cache:
     ) -> list[SearchHit]:
         """Ranked hits for a parsed query.
 
-        Ranking (bm25) is computed over the newest ``window`` matches only, which bounds the cost
-        of very common words on a large cache and favours recent issues. It runs in three steps,
-        each bounded by ``window`` or ``limit`` rather than by the size of the cache: find the
-        rowid where the window starts, rank the matches from there on (FTS5 seeks to a rowid
-        range instead of reading every match), then fetch the text of the ``limit`` best by rowid
-        and cut snippets in Python (see :mod:`briefing_tui.store.snippets`), reading at most
-        SNIPPET_SOURCE_CHARS of each column.
+        Ranking (bm25 with column weights, see _RANK_WEIGHTS: a story before the shortlist items
+        and references that repeat its words) is computed over the newest ``window`` matches
+        only, which bounds the cost of very common words on a large cache and favours recent
+        issues. It runs in three steps, each bounded by ``window`` or ``limit`` rather than by
+        the size of the cache: find the rowid where the window starts, rank the matches from
+        there on (FTS5 seeks to a rowid range instead of reading every match), then fetch the
+        text of the ``limit`` best by rowid and cut snippets in Python (see
+        :mod:`briefing_tui.store.snippets`), reading at most SNIPPET_SOURCE_CHARS of each column.
 
         A query of filters alone (no words) lists the items that pass them instead, newest
         issue first (see :meth:`_listing`).
@@ -823,18 +829,14 @@ class Cache:
                 continue
             issue_id, item_id, title, source, date, *texts = rows[rowid]
             candidates = [only] if only is not None else range(len(texts))
-            # the section shown is the first whose snippet covers the most of the query (the
-            # first with any text when none shows a match: it lies past what was read)
-            best, best_score, best_snippet = None, (-1, -1), ""
-            for index in [index for index in candidates if highlighter.may_match(texts[index])] or candidates:
-                score, snippet = highlighter.snippet(texts[index] or "")
-                if score > best_score and (score[1] or snippet):
-                    best, best_score, best_snippet = index, score, snippet
-            if best_score[0] == 0:
-                for index in candidates:
-                    score, snippet = highlighter.snippet(texts[index] or "")
-                    if score > best_score and (score[1] or snippet):
-                        best, best_score, best_snippet = index, score, snippet
+            # the section shown is the first whose snippet covers the most of the query, looked
+            # for in the columns that can hold a match (in all when none shows one: it lies past
+            # what was read, and the first column with text is shown)
+            best, best_score, best_snippet = _best_snippet(
+                highlighter, texts, [index for index in candidates if highlighter.may_match(texts[index])]
+            )
+            if best_score[0] <= 0:
+                best, best_score, best_snippet = _best_snippet(highlighter, texts, candidates)
             section = SECTION_COLUMNS[best if best is not None else 0]
             # a story's row holds its title in the headlines column, an item's row only its text
             name = next((text for text in (texts[0], texts[5], texts[6]) if text), "") if item_id else ""
@@ -903,6 +905,18 @@ class Cache:
                 if len(hits) >= limit:
                     return hits
         return hits
+
+
+def _best_snippet(
+    highlighter: Highlighter, texts: list, columns: Iterable[int]
+) -> tuple[int | None, tuple[int, int], str]:
+    """(column, score, snippet) of the first of ``columns`` whose snippet covers the most of the query."""
+    best, best_score, best_snippet = None, (-1, -1), ""
+    for index in columns:
+        score, snippet = highlighter.snippet(texts[index] or "")
+        if score > best_score and (score[1] or snippet):
+            best, best_score, best_snippet = index, score, snippet
+    return best, best_score, best_snippet
 
 
 def _one_line(text: str) -> str:
