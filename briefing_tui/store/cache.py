@@ -480,7 +480,9 @@ class Cache:
                 int(hints.get("position") or 0),
             ),
         )
-        if row:
+        if row and row[1] != 0:
+            # rows of the version parsed before (an entry stored raw and never parsed has none:
+            # the full-text table can only be searched for them by reading all of it)
             self.conn.execute("DELETE FROM items WHERE issue_id = ?", (issue_id,))
             self.conn.execute("DELETE FROM search WHERE issue_id = ?", (issue_id,))
         self.conn.executemany(
