@@ -414,15 +414,28 @@ def _expand(paths: Iterable[str]) -> list[str]:
     return out
 
 
-def _parse_batch(entries: list, pool: Executor | None, parse: Callable[[list], list]) -> list:
-    """``parse`` over ``entries`` in chunks, in ``pool`` when there is one (in order)."""
+def _start_parsing(entries: list, pool: Executor | None, parse: Callable[[list], list]) -> Callable[[], list]:
+    """Start ``parse`` over ``entries`` in chunks, in ``pool`` when there is one; returns what
+    gives the results in order (waiting for them). The caller stores one batch meanwhile."""
     chunks = [entries[start : start + INDEX_CHUNK] for start in range(0, len(entries), INDEX_CHUNK)]
-    if pool is not None:
+
+    def here() -> list:
+        return [item for chunk in chunks for item in parse(chunk)]
+
+    if pool is None:
+        return here
+    try:
+        futures = [pool.submit(parse, chunk) for chunk in chunks]
+    except Exception:  # noqa: BLE001 - a broken pool: parse here
+        return here
+
+    def collect() -> list:
         try:
-            return [item for chunk in pool.map(parse, chunks) for item in chunk]
-        except Exception:  # noqa: BLE001 - a broken pool falls back to parsing here
-            pass
-    return [item for chunk in chunks for item in parse(chunk)]
+            return [item for future in futures for item in future.result()]
+        except Exception:  # noqa: BLE001 - a worker died: parse here
+            return here()
+
+    return collect
 
 
 class Library:
@@ -949,18 +962,27 @@ class Library:
         if not total:
             return report
         pool = parse_pool(jobs) if total >= INDEX_POOL_THRESHOLD else None
-        after: tuple[str, str] | None = None
+
+        def start(after: tuple[str, str] | None):
+            """The next batch after ``after``, with its parsing started (None when done)."""
+            if cancelled and cancelled():
+                return None
+            with self._lock:
+                batch = self.cache.unindexed(INDEX_BATCH, after)
+            if not batch:
+                return None
+            entries = [(raw, content_type, hints) for _sort, _id, _origin, raw, content_type, hints, _was in batch]
+            return batch, _start_parsing(entries, pool, index_entries)
+
         try:
-            while not (cancelled and cancelled()):
+            current = start(None)
+            while current is not None:
+                batch, parsed = current
+                # the next batch is parsed by the workers while this one is stored
+                current = start((batch[-1][0], batch[-1][1]))
+                results = parsed()
                 with self._lock:
-                    batch = self.cache.unindexed(INDEX_BATCH, after)
-                if not batch:
-                    break
-                after = (batch[-1][0], batch[-1][1])
-                entries = [(raw, content_type, hints) for _sort, _id, _origin, raw, content_type, hints, _was in batch]
-                parsed = _parse_batch(entries, pool, index_entries)
-                with self._lock:
-                    self._store_indexed(batch, parsed, report)
+                    self._store_indexed(batch, results, report)
                 if progress:
                     progress(report.indexed, max(total, report.indexed))
         finally:

@@ -145,3 +145,30 @@ async def test_the_reader_indexes_what_a_stopped_refresh_left_and_then_shows_cou
         assert library.pending_index() == 0 and library.search("quillwort")
     finally:
         library.close()
+
+
+def test_many_pending_issues_are_parsed_in_worker_processes_each_into_its_own_issue():
+    """Past the pool threshold, parsing runs in worker processes a batch ahead of storing: every
+    issue must still get its own stories."""
+    from briefing_tui.library import INDEX_BATCH, INDEX_POOL_THRESHOLD
+
+    count = max(INDEX_POOL_THRESHOLD, INDEX_BATCH) + 15
+    server = FeedServer()
+    try:
+        server.feed("/many.xml", rss_feed([Issue(n, guid=f"many-{n}", stories=2) for n in range(count)], title="Many"))
+        library = open_library()
+        try:
+            library.add_feed(server.url("/many.xml"))
+            library.refresh(index=False, thread=False)
+            assert library.pending_index() == count
+            assert library.index_pending().indexed == count
+            for issue in library.issues():
+                number = issue.title.rsplit(" ", 1)[1]
+                stories = library.open_issue(issue.id).briefing.stories
+                assert [story.title for story in stories] == [
+                    f"Story {n} of issue {number} about zephyrine chips" for n in range(2)
+                ], issue.title
+        finally:
+            library.close()
+    finally:
+        server.close()
