@@ -253,7 +253,9 @@ class ItemList(DisplayTitles, SpacedOptionList):
             self.highlighted = keep
         else:
             self.highlighted = next((n for n, option in enumerate(options) if not option.disabled), None)
-            self.scroll_home(animate=False)
+            # from the top, the intro row above the first story included (moving the cursor
+            # onto that story would scroll it to the pane's top edge)
+            self.call_after_refresh(self.scroll_home, animate=False, immediate=True)
 
     def select_item(self, item: Item | None) -> bool:
         """Put the cursor on the row that carries ``item``."""
