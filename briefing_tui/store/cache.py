@@ -438,16 +438,15 @@ class Cache:
         issue_id = issue_id or issue_id_for(scope or origin, key)
         raw_hash = _raw_hash(raw)
         row = self.conn.execute(
-            "SELECT raw_hash, parser_version, origin FROM issues WHERE id = ?", (issue_id,)
+            "SELECT raw_hash, parser_version, origin, fetched_at FROM issues WHERE id = ?", (issue_id,)
         ).fetchone()
         if row and row[2] != origin and row[2].startswith("import") and not origin.startswith("import"):
             self.conn.execute("UPDATE issues SET origin = ? WHERE id = ?", (origin, issue_id))
         if row and row[0] == raw_hash and row[1] == PARSER_VERSION and not issue_id_given:
             return issue_id, "unchanged"
         fetched = now_iso()
-        if row and row[1] == 0:  # indexed now after being stored unparsed: it is not an update
-            was_stored = self.conn.execute("SELECT fetched_at FROM issues WHERE id = ?", (issue_id,)).fetchone()
-            fetched = was_stored[0] if was_stored else fetched
+        if row and row[1] == 0:  # indexed now after being stored unparsed: fetched back then
+            fetched = row[3]
         editorial = briefing.editorial_stories
         self.conn.execute(
             "INSERT INTO issues (id, origin, key, title, source, date, sort_date, url, stories, shortlist,"

@@ -213,17 +213,7 @@ class StateStore:
 
     def read_ids(self, item_ids: Iterable[str] | None = None) -> set[str]:
         """Read item ids (of the given ones, or all)."""
-        if item_ids is None:
-            return {row[0] for row in self.conn.execute("SELECT item_id FROM marks")}
-        ids = list(item_ids)
-        found: set[str] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                row[0] for row in self.conn.execute(f"SELECT item_id FROM marks WHERE item_id IN ({marks})", chunk)
-            )
-        return found
+        return self._ids_in("marks", item_ids)
 
     def read_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM marks").fetchone()[0]
@@ -240,16 +230,18 @@ class StateStore:
 
     def starred_ids(self, item_ids: Iterable[str] | None = None) -> set[str]:
         """Starred item ids (of the given ones, or all)."""
+        return self._ids_in("stars", item_ids)
+
+    def _ids_in(self, table: str, item_ids: Iterable[str] | None) -> set[str]:
+        """Item ids in ``table`` ("marks" or "stars"): all, or those of ``item_ids``."""
         if item_ids is None:
-            return {row[0] for row in self.conn.execute("SELECT item_id FROM stars")}
+            return {row[0] for row in self.conn.execute(f"SELECT item_id FROM {table}")}
         ids = list(item_ids)
         found: set[str] = set()
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(
-                row[0] for row in self.conn.execute(f"SELECT item_id FROM stars WHERE item_id IN ({marks})", chunk)
-            )
+            found.update(row[0] for row in self.conn.execute(f"SELECT item_id FROM {table} WHERE item_id IN ({marks})", chunk))
         return found
 
     # -- carrying and restoring ------------------------------------------------------------------

@@ -274,7 +274,7 @@ class ReaderScreen(Screen):
         try:
             listed = list_issues(self.library, listing, keep)
         except StoreError as error:
-            self.app.call_from_thread(self.app.notify, f"Could not list the issues: {error}", severity="error", markup=False)
+            self._from_thread(self.app.notify, f"Could not list the issues: {error}", severity="error", markup=False)
             return
         listed.token, listed.then = token, then
         self.post_message(listed)
@@ -326,7 +326,7 @@ class ReaderScreen(Screen):
         try:
             view = self.library.open_issue(issue_id)
         except Exception as error:  # noqa: BLE001 - a damaged cache row must not end the reader
-            self.app.call_from_thread(self.app.notify, f"Could not open this issue: {error}", severity="error", markup=False)
+            self._from_thread(self.app.notify, f"Could not open this issue: {error}", severity="error", markup=False)
             return
         self.post_message(IssueLoaded(view, then))
 
@@ -490,7 +490,7 @@ class ReaderScreen(Screen):
         try:
             fresh = self.library.open_issue(issue_id)
         except StoreError as error:
-            self.app.call_from_thread(self.app.notify, f"Cannot read the read state: {error}", severity="error", markup=False)
+            self._from_thread(self.app.notify, f"Cannot read the read state: {error}", severity="error", markup=False)
             return
         if fresh is not None:
             self.app.call_from_thread(self._marks_read_back, fresh)
@@ -621,7 +621,7 @@ class ReaderScreen(Screen):
         try:
             found = self.library.next_unread_issue(issue_id, step, **listing.filters)
         except StoreError as error:
-            self.app.call_from_thread(self.app.notify, f"Could not read the issue list: {error}", severity="error", markup=False)
+            self._from_thread(self.app.notify, f"Could not read the issue list: {error}", severity="error", markup=False)
             return
         self.app.call_from_thread(self._step_to_issue, found, step)
 
@@ -770,7 +770,7 @@ class ReaderScreen(Screen):
     def refresh_feeds(self, urls: list[str] | None = None) -> None:
         try:
             if urls is None and not self.library.subscriptions():
-                self.app.call_from_thread(self.app.notify, "No feeds yet: press a to add one.", markup=False)
+                self._from_thread(self.app.notify, "No feeds yet: press a to add one.", markup=False)
                 self.post_message(RefreshFinished(None))
                 return
             report = self.library.refresh(
@@ -840,7 +840,7 @@ class ReaderScreen(Screen):
     def _export_issue(self, issue_id: str, title: str, web: bool) -> None:
         text = self.library.issue_markdown(issue_id)
         if text is None:
-            self.app.call_from_thread(self.app.notify, "That issue is no longer cached.", severity="warning", markup=False)
+            self._from_thread(self.app.notify, "That issue is no longer cached.", severity="warning", markup=False)
             return
         name = _file_name(title) + ".md"
         if web:
@@ -851,9 +851,9 @@ class ReaderScreen(Screen):
             path = _new_file(Path(platformdirs.user_downloads_dir()), name, text)
         except OSError as error:
             message = f"Could not save the issue: {error.strerror or error}"
-            self.app.call_from_thread(self.app.notify, message, severity="error", markup=False)
+            self._from_thread(self.app.notify, message, severity="error", markup=False)
             return
-        self.app.call_from_thread(self.app.notify, f"Saved {path}", markup=False)
+        self._from_thread(self.app.notify, f"Saved {path}", markup=False)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
