@@ -95,8 +95,9 @@ def build_digest(
     read: Collection[str],
     elsewhere: Mapping[int, tuple[ThreadMember, ...]] | None = None,
 ) -> Digest:
-    """Group the day's pieces by thread: threads covered by most sources (any day) first, then
-    in the order of the issue list (newest first)."""
+    """Group the day's pieces by thread: threads with unread stories before those read through,
+    each part with threads covered by most sources (any day) first, then in the order of the
+    issue list (newest first)."""
     groups: dict[object, list[ThreadMember]] = {}
     for thread, member in pieces:
         groups.setdefault(thread if thread is not None else (member.issue_id, member.item_id), []).append(member)
@@ -116,10 +117,12 @@ def build_digest(
         thread = key if isinstance(key, int) else None
         others = (elsewhere or {}).get(thread, ()) if thread is not None else ()
         rows.append(DigestRow(thread, title, tuple(members), tuple(bottom_lines), tuple(unread), others))
-    # the day's biggest stories first: most sources over the whole thread, then most pieces today
+    # what is left to read first; in each part the day's biggest stories first: most sources over
+    # the whole thread, then most pieces today. Articles (no unread ids) count as left to read.
     order = {id(row): index for index, row in enumerate(rows)}
     rows.sort(
         key=lambda row: (
+            not row.unread and any(m.item_id is not None for m in row.members),
             -len({m.source or m.issue_id for m in (*row.members, *row.elsewhere)}),
             -len(row.members),
             order[id(row)],

@@ -334,6 +334,20 @@ def test_digest_command_groups_the_day_by_thread(capsys):
     assert json.loads(out)["date"] == "2026-02-16"
 
 
+def test_a_day_read_through_moves_its_threads_below_the_unread_ones():
+    library = open_library()
+    import_files(library, *labelled_files())
+    rows = library.digest("2026-02-14").rows
+    assert len(rows) > 2 and all(row.unread for row in rows if any(m.item_id for m in row.members))
+    top = rows[0]
+    library.mark_read(top.unread_ids)
+    after = library.digest("2026-02-14").rows
+    # the thread just read through goes below every row still to read, the others keep their order
+    assert after[-1].title == top.title and after[-1].unread == 0
+    assert [row.title for row in after[:-1]] == [row.title for row in rows[1:]]
+    library.close()
+
+
 def test_bad_dates_are_one_line_errors(capsys):
     code, _out, err = cli(capsys, "digest", "--date", "14/02/2026")
     assert code == 2 and len(err.strip().splitlines()) == 1 and "YYYY-MM-DD" in err
