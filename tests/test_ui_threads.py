@@ -279,6 +279,14 @@ async def test_open_story_lists_the_other_sources_and_t_focuses_them():
         # Its own thread lists the Circuit Sheet now, and no longer the Morning Tensor.
         assert member_sources(thread) == ["Ledger Street", "The Kernel Post", "DevWire", "The Circuit Sheet"]
 
+        # Esc goes back to the story the jump came from, in its issue; Esc again closes that story.
+        await press(pilot, "escape")
+        assert screen.title == CIRCUIT_13 and issues.current.id == cat.issues[CIRCUIT_13]
+        assert story.display and story.story_id == spark
+        await press(pilot, "escape")
+        assert not story.display and items.display and items.has_focus
+        assert highlighted_id(items) == f"story:{spark}"
+
 
 async def test_enter_on_an_article_member_opens_that_issue():
     cat = import_threads()
@@ -299,6 +307,9 @@ async def test_enter_on_an_article_member_opens_that_issue():
         assert not story.display and items.display and items.has_focus
         assert items.border_title == "Intro"
         assert "Cerebras" in screen_text(app)
+        await press(pilot, "escape")  # back to the story the article was opened from
+        assert screen.title == CIRCUIT_13
+        assert story.display and story.story_id == cat.story(CIRCUIT_13, SPARK_CIRCUIT)
 
 
 # -- read marks across a thread -------------------------------------------------------------------

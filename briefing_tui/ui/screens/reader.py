@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import platformdirs
 from rich.text import Text
@@ -56,6 +57,14 @@ SESSION_SAVE_DELAY = 1.0
 Then = Callable[[], None]
 
 
+class Place(NamedTuple):
+    """A place in the reader: an issue, its section, and the story open there (if any)."""
+
+    issue_id: str
+    section: str
+    item_id: str | None
+
+
 class ReaderScreen(Screen):
     HELP_GROUP = "Reader"
     #: Each binding is the one declaration of its action: the footer, the help screen and the
@@ -87,7 +96,7 @@ class ReaderScreen(Screen):
         Binding("a", "add_feed", "Add feed", show=False, id="add_feed", tooltip="Subscribe to an RSS, Atom or JSON feed (or a web page that names one), or an IMAP folder"),
         Binding("F", "feeds", "Feeds", id="feeds", tooltip="Every feed with its unread count and last error: refresh, rename, remove, mark read"),
         Binding("e", "export_issue", "Export issue as Markdown", show=False, id="export_issue", tooltip="Save the open issue as Markdown to your downloads (in a browser: download it)"),
-        Binding("escape,backspace", "back", "Back", show=False, id="back", tooltip="Close the story, or go back to the issue list"),
+        Binding("escape,backspace", "back", "Back", show=False, id="back", tooltip="Close the story (or go back to the story a thread jump came from), or go back to the issue list"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key the reader knows"),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Leave briefing-tui"),
     ]
@@ -125,6 +134,9 @@ class ReaderScreen(Screen):
         #: Bumped by every listing of the issues: an older listing that finishes late is dropped.
         self._listing = 0
         self.writer = StateWriter(self, self._write_failed)
+        #: Jumps made from a story to another source's piece of its thread, newest last: each is
+        #: (where it went, where it came from), so Esc on the piece goes back to the story.
+        self._trail: list[tuple[Place, Place]] = []
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -432,7 +444,21 @@ class ReaderScreen(Screen):
             return self.query_one(StoryView).story
         return item_of(self.query_one(ItemList).current_option)
 
+    def _place(self) -> Place | None:
+        """Where the reader is: the issue, its section and the open story (or article)."""
+        if self.view is None:
+            return None
+        story = self.query_one(StoryView).story if self.story_open else None
+        return Place(self.view.id, self.section, story.id if story is not None else None)
+
     def action_back(self) -> None:
+        if self._trail:
+            went, came_from = self._trail.pop()
+            here = self._place()
+            if here is not None and here.issue_id == went.issue_id and here.item_id == went.item_id:
+                self._return_to(came_from)
+                return
+            self._trail.clear()  # the reader has moved on since the jump
         if self.story_open:
             self.show_section(self.section, focus=True, select=self.current_item())
         elif isinstance(self.focused, (ItemList, SectionList)):
@@ -721,9 +747,26 @@ class ReaderScreen(Screen):
         else:
             self.go_to(member.issue_id, lambda: self.show_section("intro", focus=True))
 
+    def _return_to(self, place: Place) -> None:
+        if place.item_id:
+            item_id = place.item_id
+            self.go_to(place.issue_id, lambda: self.jump_to(place.section, item_id))
+        else:
+            self.go_to(place.issue_id, lambda: self.show_section(place.section, focus=True))
+
+    def open_member_from_here(self, member: ThreadMember | None) -> None:
+        """Open another piece of this story's thread; Esc there comes back here."""
+        here = self._place()
+        if member is None or here is None:
+            return
+        section = "headlines" if member.item_id else "intro"
+        self._trail.append((Place(member.issue_id, section, member.item_id), here))
+        del self._trail[:-50]
+        self.open_member(member)
+
     @on(ThreadList.MemberChosen)
     def thread_member_chosen(self, event: ThreadList.MemberChosen) -> None:
-        self.open_member(event.member)
+        self.open_member_from_here(event.member)
 
     def action_thread(self) -> None:
         """Show who else covered the story under the cursor (or this article)."""
@@ -735,7 +778,7 @@ class ReaderScreen(Screen):
             if isinstance(item, Story):
                 self.open_story(item)
             elif not view.briefing.stories and "" in view.threads:
-                self.app.push_screen(ThreadScreen(view.threads[""], (view.id, None)), self.open_member)
+                self.app.push_screen(ThreadScreen(view.threads[""], (view.id, None)), self.open_member_from_here)
                 return
         pane = self.query_one(StoryView)
         if self.story_open and pane.thread_list.display:
