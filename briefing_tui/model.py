@@ -11,6 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+#: A picture kept in a part's text: "[image: <its description>]", its link in the part's links.
+PICTURE_PREFIX = "[image: "
+
+
+def is_picture_line(text: str) -> bool:
+    """Is this paragraph a picture's placeholder (see :mod:`briefing_tui.parser.images`)?"""
+    return text.startswith(PICTURE_PREFIX) and text.endswith("]")
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     text: str

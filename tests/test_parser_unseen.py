@@ -261,6 +261,7 @@ def test_html_morning_letter_with_data_table_emoji_tags_and_tour_de_headlines():
     tech, bank, retail = briefing.stories
     assert tech.lead.startswith("Memory makers can't build high-bandwidth memory fast enough.")
     assert tech.body == (
+        "[image: A tray of memory chips]",  # the picture between the title and the lead
         "Prices for standard DRAM have climbed 20% since January because factories are switching "
         "lines to the more profitable kind.",
         "Zoom out: Laptops and phones could cost more this fall, and you can blame the data centers.",

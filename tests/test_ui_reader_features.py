@@ -942,3 +942,48 @@ async def test_command_palette_reads_the_whole_issue_and_marks_all_read():
         assert app.screen is reader
         assert read_ids() >= set(ids.newer_stories + ids.older_stories)
         assert [issues.row(n).unread for n in range(2)] == [0, 0]
+
+
+# -- pictures --------------------------------------------------------------------------------------
+
+PICTURE_ISSUE = """<html><head><title>The Circuit Sheet: a new fab</title></head><body>
+<p>Good morning.</p>
+<h2>Chipmaker opens a plant in Ohio</h2>
+<img src="https://cdn.example.com/plant.jpg" alt="Workers outside the new fab near Columbus" width="560">
+<p>The company said the plant will employ 3,000 people by 2028, <a href="https://news.example.com/fab">the filing says</a>.</p>
+<p><b>Bottom line:</b> The Midwest gets its largest chip plant.</p>
+<p>The site took four years to build.</p>
+<h2>Weather app adds radar</h2>
+<p>The app now shows radar, updated every five minutes.</p>
+<p><b>Bottom line:</b> Radar comes to the free tier.</p>
+</body></html>"""
+
+
+async def test_a_picture_shows_as_a_placeholder_and_its_link_is_in_the_link_list(tmp_path, opened):
+    path = tmp_path / "fab.html"
+    path.write_text(PICTURE_ISSUE, encoding="utf-8")
+    import_files(path)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen, _issues, _sections, items, story = parts(app)
+        await pilot.press("enter")  # the issue's rows: the intro's, then the stories
+        await settle(pilot)
+        while not (highlighted_id(items) or "").startswith("story:"):
+            await pilot.press("j")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert story.display and story.story.title == "Chipmaker opens a plant in Ohio"
+        text = screen_text(app)
+        assert "[image: Workers outside the new fab near Columbus]" in text
+        assert text.index("[image: Workers") < text.index("The site took four years")
+        # The story's link list numbers the article's link and the picture's.
+        assert "image: Workers outside the new fab near Columbus" in text.split("Links (o opens)")[1]
+        await pilot.press("o")
+        await settle(pilot)
+        picker = screen_text(app)
+        assert "https://news.example.com/fab" in picker and "https://cdn.example.com/plant.jpg" in picker
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert opened == ["https://cdn.example.com/plant.jpg"]
+        assert app.screen is screen

@@ -14,7 +14,8 @@ from pathlib import PurePath
 from briefing_tui.model import Briefing
 from briefing_tui.parser.dates import parse_timestamp
 from briefing_tui.parser.html_format import html_blocks
-from briefing_tui.parser.markdown_format import markdown_blocks
+from briefing_tui.parser.images import Picture, place_pictures
+from briefing_tui.parser.markdown_format import markdown_document
 from briefing_tui.parser.metadata import Metadata, read_metadata
 from briefing_tui.parser.structure import Hints, build_briefing
 from briefing_tui.parser.text_formats import text_blocks
@@ -114,6 +115,7 @@ def parse_document(
     masthead: tuple[str, ...] = ()
     shared_site: str | None = None
     meta = Metadata()
+    pictures: list[Picture] = []
     if kind != "html":
         meta, text = read_metadata(text)
         if meta.title or meta.source or meta.date:
@@ -126,8 +128,9 @@ def parse_document(
         shared_site = site
         masthead = tuple(document.masthead_alts)
         doc_date = parse_timestamp(document.date)
+        pictures = document.pictures
     elif kind == "markdown":
-        blocks = markdown_blocks(text)
+        blocks, pictures = markdown_document(text)
     else:
         blocks = text_blocks(text)
     if not blocks and not title:
@@ -141,7 +144,8 @@ def parse_document(
         filename=filename,
         masthead=masthead,
     )
-    return capped_labels(build_briefing(blocks, hints, doc_title=doc_title, doc_date=doc_date))
+    briefing = build_briefing(blocks, hints, doc_title=doc_title, doc_date=doc_date)
+    return capped_labels(place_pictures(briefing, pictures))
 
 
 def capped_labels(briefing: Briefing) -> Briefing:

@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from briefing_tui.model import Link
 from briefing_tui.parser.blocks import Block, Kind, make_block
+from briefing_tui.parser.images import Picture, PictureTrail
 from briefing_tui.text import clean_text, safe_url
 
 _BLOCK_TAGS = frozenset(
@@ -114,6 +115,8 @@ class HtmlDocument:
     #: Alt texts of the images before the first text of the document (a masthead logo); lines
     #: that are nothing but a link ("View in browser") do not count as text.
     masthead_alts: list[str] = field(default_factory=list)
+    #: Pictures worth a line (see :mod:`briefing_tui.parser.images`), each with its anchor.
+    pictures: list[Picture] = field(default_factory=list)
 
 
 def _hides(tag: str, attributes: dict[str, str | None]) -> bool:
@@ -229,6 +232,7 @@ class _BlockReader:
         self.meta: dict[str, str] = {}
         self.share_subjects: list[str] = []
         self.masthead_alts: list[str] = []
+        self.pictures = PictureTrail()
         #: No text has been read yet but for lines that are links only ("View in browser"):
         #: images seen now make the masthead.
         self.masthead_open = True
@@ -299,6 +303,7 @@ class _BlockReader:
         )
         if block:
             self.blocks.append(block)
+            self.pictures.block_added(block.text)
             self.pending_break = False
             if self.masthead_open and not _is_link_line(block):
                 self.masthead_open = False
@@ -347,10 +352,20 @@ class _BlockReader:
                 if tag == "hr":
                     self.pending_break = True
         elif tag == "img":
-            if self.masthead_open and not self.hidden and not self.buffer.pieces and not _hides(tag, attributes):
+            if self.hidden or _hides(tag, attributes):
+                return
+            if self.masthead_open and not self.buffer.pieces:
                 alt = clean_text(attributes.get("alt"), decode_entities=False)
                 if alt:
                     self.masthead_alts.append(alt)
+            else:
+                src = attributes.get("src")
+                self.pictures.see(
+                    attributes.get("alt"),
+                    safe_url(src, self.base_url) if src else None,
+                    attributes.get("width"),
+                    attributes.get("height"),
+                )
         elif tag == "meta":
             content = clean_text(attributes.get("content"), decode_entities=False)
             if content:
@@ -501,4 +516,5 @@ def html_blocks(text: str, base_url: str | None = None) -> HtmlDocument:
         meta=reader.meta,
         share_subjects=reader.share_subjects,
         masthead_alts=reader.masthead_alts,
+        pictures=reader.pictures.pictures,
     )

@@ -22,6 +22,7 @@ from markdown_it.token import Token
 from briefing_tui.model import Link
 from briefing_tui.parser.blocks import Block, Kind, make_block, split_bullet
 from briefing_tui.parser.html_format import html_blocks
+from briefing_tui.parser.images import Picture, PictureTrail
 from briefing_tui.text import safe_url
 
 #: Containers (quotes, lists) nested deeper than this are read with their markers removed.
@@ -108,8 +109,9 @@ class _Line:
 _TRANSPARENT = frozenset({"em_open", "em_close", "s_open", "s_close"})
 
 
-def _inline_lines(children: Sequence[Token]) -> list[_Line]:
-    """Split an inline token's children into lines at every soft and hard break."""
+def _inline_lines(children: Sequence[Token], pictures: PictureTrail | None = None) -> list[_Line]:
+    """Split an inline token's children into lines at every soft and hard break; pictures go to
+    ``pictures``."""
     lines = [_Line()]
     spans: list[str] = []  # all text so far, for the text of links
     open_links: list[tuple[str | None, int]] = []  # (safe url, where its text starts in spans)
@@ -173,7 +175,10 @@ def _inline_lines(children: Sequence[Token]) -> list[_Line]:
                 hidden = max(0, hidden - 1) if hiding.group(1) else hidden + 1
             elif _BREAK_TAG.match(tag) and not hidden:
                 lines.append(_Line())
-        # An image adds no text: its description is not shown.
+        elif kind == "image" and pictures is not None and not hidden:
+            # An image adds no text: a described one is kept apart, with the text after it.
+            src = token.attrs.get("src")
+            pictures.see(token.content, safe_url(str(src)) if src else None)
     flush()
     return lines
 
@@ -279,6 +284,7 @@ class _Reader:
         self.items: list[bool] = []
         #: Cells of the table row being read, or None outside table rows.
         self.row: list[_Line] | None = None
+        self.pictures = PictureTrail()
 
     def add(self, block: Block | None) -> None:
         if block is None:
@@ -287,6 +293,7 @@ class _Reader:
             block.after_break = True
             self.after_break = False
         self.blocks.append(block)
+        self.pictures.block_added(block.text)
 
     def emit(self, kind: Kind, line: _Line, level: int = 0) -> None:
         pieces = line.pieces
@@ -336,7 +343,7 @@ class _Reader:
             first = Kind.ITEM
             self.items[-1] = False
         groups: list[_Line] = []
-        for line in _inline_lines(_children(token, self.env)):
+        for line in _inline_lines(_children(token, self.env), self.pictures):
             if groups and line.soft and self._joins(groups[-1], line):
                 groups[-1].extend(line)
             else:
@@ -351,7 +358,7 @@ class _Reader:
         return _linked_heading(line) is None and _linked_heading(previous) is None
 
     def heading(self, token: Token, inline: Token, level: int) -> None:
-        lines = _inline_lines(_children(inline, self.env))
+        lines = _inline_lines(_children(inline, self.env), self.pictures)
         if token.markup in ("-", "=") and self.line_mode:
             # A paragraph per line: "---" under a line is a separator, not an underline.
             underline = token.markup == "-"
@@ -377,13 +384,16 @@ class _Reader:
             return
         rows = [row.strip() for row in source.split("\n") if row.strip()]
         if self.depth or all(row.startswith("<") for row in rows):
-            for block in html_blocks(source).blocks:
+            document = html_blocks(source)
+            for block in document.blocks:
                 self.add(block)
+            self.pictures.pictures.extend(document.pictures)
             return
         # Markdown between tags ("<div align=center>" over a few lines of text) is read as such.
         text = _TAG.sub("", _BLOCK_TAG.sub("\n\n", source))
         inner = _Reader(self.env, self.line_mode, self.depth + 1)
         inner.after_break = self.after_break
+        inner.pictures = self.pictures
         inner.read(_MD.parse(text, self.env))
         if inner.blocks:
             self.after_break = False
@@ -404,7 +414,7 @@ class _Reader:
             if kind == "inline":
                 if self.row is not None:
                     cell = _Line()
-                    for line in _inline_lines(_children(token, self.env)):
+                    for line in _inline_lines(_children(token, self.env), self.pictures):
                         cell.extend(line)
                         cell.pieces.append((" ", 0))
                     self.row.append(cell)
@@ -477,6 +487,11 @@ def _flatten(text: str) -> str:
 
 def markdown_blocks(text: str) -> list[Block]:
     """Blocks of a Markdown document."""
+    return markdown_document(text)[0]
+
+
+def markdown_document(text: str) -> tuple[list[Block], list[Picture]]:
+    """Blocks of a Markdown document, and its pictures worth a line."""
     source = _without_comments(text)
     env: dict = {}
     tokens = _MD.parse(source, env)
@@ -486,7 +501,7 @@ def markdown_blocks(text: str) -> list[Block]:
         tokens = _MD.parse(_flatten(source), env)
     reader = _Reader(env, _one_paragraph_per_line(text))
     reader.read(tokens)
-    return reader.blocks
+    return reader.blocks, reader.pictures.pictures
 
 
-__all__ = ["markdown_blocks"]
+__all__ = ["markdown_blocks", "markdown_document"]

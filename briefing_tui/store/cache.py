@@ -53,7 +53,7 @@ class SearchCancelled(Exception):
 
 
 #: Bump when the parser changes in a way worth re-parsing stored entries for.
-PARSER_VERSION = 4
+PARSER_VERSION = 5
 
 _MIGRATIONS = (
     """

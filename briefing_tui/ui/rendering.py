@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from briefing_tui.library import DigestRow, IssueView, SearchHit, ThreadMember
-from briefing_tui.model import Briefing, Link, Story
+from briefing_tui.model import Briefing, Link, Story, is_picture_line
 from briefing_tui.text import truncate
 
 #: Longest piece of text shown in one row or paragraph.
@@ -208,7 +208,7 @@ def story_document(story: Story, view: IssueView, *, meta: bool = True) -> Rende
         parts.append(Text(shown(story.bottom_line, PARAGRAPH_LIMIT)))
         parts.append(Text(""))
     for paragraph in story.body[:BODY_LIMIT]:
-        parts.append(paragraph_row(paragraph) if paragraph.startswith("- ") else Text(shown(paragraph, PARAGRAPH_LIMIT)))
+        parts.append(paragraph_row(paragraph) if paragraph.startswith("- ") else paragraph_text(paragraph))
         parts.append(Text(""))
     if len(story.body) > BODY_LIMIT:
         parts.append(Text(f"… {len(story.body) - BODY_LIMIT} more paragraphs (export to read them all)", style="dim"))
@@ -292,7 +292,14 @@ def digest_row(row: DigestRow) -> Table:
 def paragraph_row(paragraph: str) -> Table:
     if paragraph.startswith("- "):
         return _row(Text(" •"), Text(shown(paragraph[2:], PARAGRAPH_LIMIT)))
-    return _row(Text(""), Text(shown(paragraph, PARAGRAPH_LIMIT)))
+    return _row(Text(""), paragraph_text(paragraph))
+
+
+def paragraph_text(paragraph: str) -> Text:
+    """A paragraph of a story, the intro or a section; a picture's placeholder is dim."""
+    if is_picture_line(paragraph):
+        return Text(shown(paragraph, PARAGRAPH_LIMIT), style="dim italic")
+    return Text(shown(paragraph, PARAGRAPH_LIMIT))
 
 
 def group_heading(name: str) -> Text:
