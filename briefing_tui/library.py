@@ -1367,6 +1367,12 @@ class Library:
             items = self.cache.item_ids(issue_id)
         return self.state.mark_read((item, issue_id) for item in items)
 
+    def issue_read_ids(self, issue_id: str) -> frozenset[str]:
+        """The items of ``issue_id`` marked read."""
+        with self._lock:
+            items = self.cache.item_ids(issue_id)
+        return frozenset(self.state.read_ids(items))
+
     def mark_issue_unread(self, issue_id: str) -> int:
         with self._lock:
             items = self.cache.item_ids(issue_id)

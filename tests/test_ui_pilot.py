@@ -12,6 +12,7 @@ from briefing_tui.ui.widgets.item_list import ItemList
 from briefing_tui.ui.widgets.section_list import SectionList
 from briefing_tui.ui.widgets.story_view import StoryView
 from tests.ui_support import (
+    locations,
     static_text,
     NEWER_TITLE,
     OLDER_TITLE,
@@ -423,6 +424,38 @@ async def test_m_on_the_issue_list_toggles_the_whole_issue():
         await settle(pilot)
         assert read_ids() == set()
         assert issues.row(0).unread == 2
+
+
+async def test_m_twice_on_a_partly_read_issue_gives_back_its_marks():
+    from briefing_tui.library import Library
+
+    ids = import_fixtures()
+    library = Library(locations())
+    library.mark_read([ids.newer_stories[0]])
+    library.close()
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _screen, issues, _sections, _items, _story = parts(app)
+        assert issues.row(0).unread == 1
+        await pilot.press("m")
+        await settle(pilot)
+        assert set(ids.newer_stories) <= read_ids() and issues.row(0).unread == 0
+        await pilot.press("m")  # a slip undone: the one story read before is still read
+        await settle(pilot)
+        assert read_ids() == {ids.newer_stories[0]} and issues.row(0).unread == 1
+        # Read through one story at a time, the issue has no marks to give back: m makes it unread.
+        library = Library(locations())
+        library.mark_read(ids.newer_stories)
+        library.close()
+        await pilot.press("j", "k")
+        await settle(pilot)
+        issues.invalidate()
+        await settle(pilot)
+        assert issues.row(0).unread == 0
+        await pilot.press("m")
+        await settle(pilot)
+        assert read_ids() == set() and issues.row(0).unread == 2
 
 
 async def test_sponsored_story_has_no_read_mark_and_is_not_counted():

@@ -137,6 +137,8 @@ class ReaderScreen(Screen):
         #: Jumps made from a story to another source's piece of its thread, newest last: each is
         #: (where it went, where it came from), so Esc on the piece goes back to the story.
         self._trail: list[tuple[Place, Place]] = []
+        #: Read items of each issue before m marked it all read: m again gives them back.
+        self._read_before: dict[str, frozenset[str]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -493,9 +495,7 @@ class ReaderScreen(Screen):
         if isinstance(self.focused, IssueList):
             issue = self.query_one(IssueList).current
             if issue is not None:
-                unread = issue.unread is None or issue.unread > 0
-                write = self.library.mark_issue_read if unread else self.library.mark_issue_unread
-                self.writer.save("Read marks", lambda: write(issue.id), then=lambda _count: self._marks_changed(issue.id))
+                self._toggle_issue_read(issue)
             return
         if self.view is None:
             return
@@ -504,6 +504,32 @@ class ReaderScreen(Screen):
             self.app.notify("Sponsored blocks carry no read mark.", markup=False)
         elif isinstance(item, (Story, ShortlistItem)):
             self._set_read([item.id], item.id not in self.view.read)
+
+    def _toggle_issue_read(self, issue: IssueSummary) -> None:
+        """m on an issue row: all read; on a read one, back to the marks it had before the last
+        m (a partly read issue stays partly read), else all unread."""
+        library, issue_id = self.library, issue.id
+        if issue.unread is None or issue.unread > 0:
+
+            def mark_all() -> frozenset[str]:
+                before = library.issue_read_ids(issue_id)
+                library.mark_issue_read(issue_id)
+                return before
+
+            def remember(before: frozenset[str]) -> None:
+                self._read_before[issue_id] = before
+                self._marks_changed(issue_id)
+
+            self.writer.save("Read marks", mark_all, then=remember)
+            return
+        before = self._read_before.pop(issue_id, frozenset())
+
+        def restore() -> int:
+            count = library.mark_issue_unread(issue_id)
+            library.mark_read(before, issue_id)
+            return count
+
+        self.writer.save("Read marks", restore, then=lambda _count: self._marks_changed(issue_id))
 
     def _marks_changed(self, issue_id: str) -> None:
         """Marks of ``issue_id`` were written in bulk: read them back if it is open."""
