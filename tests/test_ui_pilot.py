@@ -1525,3 +1525,18 @@ async def test_following_a_quick_items_link_marks_it_read(monkeypatch):
         await settle(pilot)
         assert len(opened) == 1
         assert first in read_ids() and second not in read_ids()
+
+
+async def test_the_palette_offers_no_textual_commands_a_reader_has_no_use_for():
+    import_fixtures()
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert titles == ["Theme", "Quit"]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"screensh")
+        await settle(pilot)
+        assert "Screenshot" not in screen_text(app)
+        await pilot.press("escape")

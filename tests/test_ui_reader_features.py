@@ -983,7 +983,11 @@ async def test_a_picture_shows_as_a_placeholder_and_its_link_is_in_the_link_list
         await settle(pilot)
         picker = screen_text(app)
         assert "https://news.example.com/fab" in picker and "https://cdn.example.com/plant.jpg" in picker
-        await pilot.press("j", "enter")
+        assert "1. the filing says" in picker and "2. image: Workers outside" in picker
+        await pilot.press("3")  # no third link: nothing opens, the picker stays
+        await settle(pilot)
+        assert opened == [] and app.screen is not screen
+        await pilot.press("2")  # the number of the story's link list opens that link
         await settle(pilot)
         assert opened == ["https://cdn.example.com/plant.jpg"]
         assert app.screen is screen

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from briefing_tui.config import Config, ConfigError, load_config
 from briefing_tui.library import ISSUE_ORDERS, Library, StoreError
@@ -47,6 +49,13 @@ class BriefingApp(App):
         self.keymap_overrides: dict[str, str] = {}
         #: Where the reader was when it last closed (the open issue, section, filters, theme).
         self.session = load_session(locations.session_file)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette entries, less those the reader has its own way to do (help is
+        ?) or that mean nothing to a reader (maximize a pane, SVG screenshots)."""
+        for command in super().get_system_commands(screen):
+            if command.title in ("Theme", "Quit"):
+                yield command
 
     def on_mount(self) -> None:
         self._apply_keymap()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -89,17 +89,31 @@ class LinkPickerScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Text("Open which link?", style="bold"))
+            title = Text("Open which link?", style="bold")
+            title.append("  1–9 or Enter opens one, Esc cancels" if len(self.links) > 1 else "", style="dim")
+            yield Static(title)
             options = []
+            width = len(str(len(self.links)))
             for number, link in enumerate(self.links):
-                prompt = Text(shown(link.text, 100))
-                prompt.append("\n" + truncate(link.url, 200), style="dim underline")
+                prompt = Text(f"{number + 1:>{width}}. ", style="dim")
+                prompt.append(shown(link.text, 100), style="")
+                prompt.append("\n" + " " * (width + 2) + truncate(link.url, 200), style="dim underline")
                 options.append(Option(prompt, id=str(number)))
             yield OptionList(*options, id="link-list")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(self.links[event.option_index].url)
+
+    def on_key(self, event: events.Key) -> None:
+        """A digit opens the link of that number, as the story's numbered link list shows it."""
+        if event.character and event.character in "123456789":
+            event.stop()
+            number = int(event.character)
+            if number <= len(self.links):
+                self.dismiss(self.links[number - 1].url)
+            else:
+                self.app.bell()
 
     def action_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()
