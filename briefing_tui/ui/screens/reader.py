@@ -75,6 +75,8 @@ class ReaderScreen(Screen):
         Binding("3", "section('bottom_line')", "Show Bottom line", show=False, id="section.bottom_line", tooltip="The whole issue in thirty seconds"),
         Binding("4", "section('shortlist')", "Show Shortlist", show=False, id="section.shortlist", tooltip="The quick items"),
         Binding("5", "section('references')", "Show References", show=False, id="section.references", tooltip="Publishers, titles and links"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Every key the reader knows"),
+        Binding("q", "app.quit", "Quit", id="quit", tooltip="Leave briefing-tui"),
         Binding("n", "step_unread(1)", "Next unread", id="next_unread", tooltip="Open the next unread story, across issues (wraps around)"),
         Binding("p", "step_unread(-1)", "Previous unread", show=False, id="previous_unread", tooltip="Open the previous unread story (wraps around)"),
         Binding("right_square_bracket", "step_issue(1)", "Next issue", show=False, id="next_issue", tooltip="Move to the next issue"),
@@ -97,8 +99,6 @@ class ReaderScreen(Screen):
         Binding("F", "feeds", "Feeds", id="feeds", tooltip="Every feed with its unread count and last error: refresh, rename, remove, mark read"),
         Binding("e", "export_issue", "Export issue as Markdown", show=False, id="export_issue", tooltip="Save the open issue as Markdown to your downloads (in a browser: download it)"),
         Binding("escape,backspace", "back", "Back", show=False, id="back", tooltip="Close the story (or go back to the story a thread jump came from), or go back to the issue list"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Every key the reader knows"),
-        Binding("q", "app.quit", "Quit", id="quit", tooltip="Leave briefing-tui"),
     ]
 
     #: The open issue with the reader's marks; replaced (never changed) when a mark changes.
