@@ -1686,3 +1686,20 @@ def test_a_site_menu_is_not_the_title_and_follow_us_rows_are_chrome():
     assert "CONNECT WITH US" in briefing.intro
     footer = next(s for s in briefing.sections if s.title == "Footer")
     assert "Join Our Mailing List" in footer.body
+
+
+def test_an_e_mail_file_takes_its_read_in_browser_link_as_the_issue_address():
+    html = (
+        '<html><body><p><a href="https://links.example.com/web/123">Read in browser</a></p>'
+        "<h1>The Evening Wire</h1><p>Good evening. Two stories tonight.</p>"
+        "<h2>Port strike ends</h2><p>Dockworkers return on Monday after a deal on pay.</p>"
+        "<h2>Rail line opens</h2><p>The new line links two cities in forty minutes.</p></body></html>"
+    )
+    briefing = parse_document(html.encode(), filename="evening.html")
+    assert briefing.url == "https://links.example.com/web/123"
+    # The container's own address (a feed entry's link) wins over the e-mail's button.
+    hinted = parse_document(html.encode(), filename="evening.html", url="https://wire.example.com/evening")
+    assert hinted.url == "https://wire.example.com/evening"
+    # Without such a link a file has no web address.
+    plain = html.replace("Read in browser", "Our sponsor")
+    assert parse_document(plain.encode(), filename="evening.html").url is None

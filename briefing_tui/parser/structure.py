@@ -19,6 +19,7 @@ from briefing_tui.model import Briefing, Link, Section, Story
 from briefing_tui.parser.blocks import Block, Kind, fold_ornaments
 from briefing_tui.parser.chrome import is_image_placeholder, split_chrome
 from briefing_tui.parser.metadata import (
+    WEB_VERSION_LINK,
     printed_site_name,
     publication_from_home_link,
     publication_from_text,
@@ -1431,18 +1432,21 @@ class _Builder:
             or self.hints.fallback_date
             or self._stamped_day()
         )
+        intro_links = unique_links(
+            [link for block in self.blocks[:start] for link in block.links] + self.top_chrome_links + self.intro_links
+        )
         return Briefing(
             title=title,
             subtitle=header.subtitle,
             source=self.source,
             date=day,
-            url=self.hints.url,
-            intro=tuple(header.intro + self.intro_blocks),
-            intro_links=unique_links(
-                [link for block in self.blocks[:start] for link in block.links]
-                + self.top_chrome_links
-                + self.intro_links
+            # A container's address (the feed entry's link) wins; a file or a message has its
+            # "View in browser" link above the text.
+            url=self.hints.url or next(
+                (link.url for link in intro_links if WEB_VERSION_LINK.match(link.text.strip())), None
             ),
+            intro=tuple(header.intro + self.intro_blocks),
+            intro_links=intro_links,
             headlines=tuple(self.headlines.texts),
             stories=tuple(stories),
             shortlist=shortlist_items([(block, group) for _, block, group in sorted(self.shortlist, key=lambda e: e[0])]),
