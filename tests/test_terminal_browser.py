@@ -6,6 +6,7 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -59,18 +60,13 @@ def _wait_for(session: str, text: str, timeout: float = 20.0) -> str:
     raise AssertionError(f"{text!r} never showed; the screen was:\n{screen}")
 
 
-def test_w3m_round_trip_leaves_the_reader_intact(tmp_path, isolated_dirs):
-    if not shutil.which("tmux") or not shutil.which("w3m"):
-        pytest.skip("needs tmux and w3m (apt install tmux w3m; .ci/run installs them)")
-    (tmp_path / "page.html").write_text("<html><body><h1>Hello from the page</h1></body></html>")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+def _reader_in_tmux(tmp_path, url: str) -> str:
+    """The reader with BROWSER=w3m in a new 80x24 tmux session, its one issue's story linking
+    to ``url``; the session's name."""
     issue = tmp_path / "letter.md"
     issue.write_text(
         "# Link Letter: one story\n\nFrom Link Letter newsletter — March 2, 2026\n\nHello there.\n\n"
-        f"## A story with a link\n\nThe lead names [the source](http://127.0.0.1:{server.server_port}/page.html).\n\n"
+        f"## A story with a link\n\nThe lead names [the source]({url}).\n\n"
         "**Why it matters:** Links open and the reader comes back.\n",
         encoding="utf-8",
     )
@@ -85,6 +81,18 @@ def test_w3m_round_trip_leaves_the_reader_intact(tmp_path, isolated_dirs):
         ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {command} {sys.executable} -m briefing_tui"],
         check=True,
     )
+    return session
+
+
+def test_w3m_round_trip_leaves_the_reader_intact(tmp_path, isolated_dirs):
+    if not shutil.which("tmux") or not shutil.which("w3m"):
+        pytest.skip("needs tmux and w3m (apt install tmux w3m; .ci/run installs them)")
+    (tmp_path / "page.html").write_text("<html><body><h1>Hello from the page</h1></body></html>")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    session = _reader_in_tmux(tmp_path, f"http://127.0.0.1:{server.server_port}/page.html")
     try:
         _wait_for(session, "Issues 1")
         subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
@@ -103,3 +111,22 @@ def test_w3m_round_trip_leaves_the_reader_intact(tmp_path, isolated_dirs):
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
         server.shutdown()
+
+
+def test_a_browser_that_cannot_load_the_page_is_reported(tmp_path, isolated_dirs):
+    if not shutil.which("tmux") or not shutil.which("w3m"):
+        pytest.skip("needs tmux and w3m (apt install tmux w3m; .ci/run installs them)")
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: w3m says it cannot load the page and leaves
+    session = _reader_in_tmux(tmp_path, f"http://127.0.0.1:{port}/page.html")
+    try:
+        _wait_for(session, "Issues 1")
+        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+        _wait_for(session, "A story with a link")
+        subprocess.run(["tmux", "send-keys", "-t", session, "o"], check=True)
+        back = _wait_for(session, "exited with status")
+        assert "w3m exited with status" in back and "A story with a link" in back
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

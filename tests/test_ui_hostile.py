@@ -302,3 +302,36 @@ async def test_wide_emoji_sequences_fit_the_title_bar(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert_rows_fit(app, (80, 24), [], title_bar=True)
+
+
+@pytest.mark.parametrize("width", [30, 36, 38, 44])
+def test_a_headline_with_an_emoji_kicker_keeps_its_words_at_every_width(width):
+    """A wrapped line holding an emoji that fills the row exactly used to lose its last word
+    to "…" (Rich's table took it for an overflowing line)."""
+    from rich.console import Console
+
+    from briefing_tui.model import Story
+    from briefing_tui.ui.rendering import headline_row
+
+    story = Story(
+        id="s-1",
+        title="SkillLearn Bench: Benchmarking Continual Learning Methods for Agent Skill Generation",
+        kicker="🔎 AI Research",
+        lead="Carnegie Mellon University, Amazon AGI",
+    )
+    console = Console(width=width, color_system=None, record=True)
+    console.print(headline_row(story, read=False, starred=False))
+    text = console.export_text()
+    assert "…" not in text
+    words = " ".join(text.split())
+    assert "SkillLearn Bench: Benchmarking Continual Learning Methods for Agent Skill Generation" in words
+
+
+def test_a_long_lead_is_cut_at_the_end_of_a_word():
+    from briefing_tui.ui.rendering import shown
+
+    lead = "When we first tried the new Square terminal we instantly saw the potential for " * 4
+    cut = shown(lead, 160)
+    assert cut.endswith("…") and len(cut) <= 160
+    assert lead.startswith(cut[:-1]) and lead[len(cut) - 1] == " "  # the word before the cut is whole
+    assert shown("x" * 300, 100) == "x" * 99 + "…"  # one word longer than the limit is cut inside it

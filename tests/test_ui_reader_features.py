@@ -171,6 +171,69 @@ async def test_w_shows_the_whole_issue_and_escape_goes_back_to_the_rows():
         assert f"short:{ids.older_shortlist[0]}" in [items.get_option_at_index(n).id for n in range(items.option_count)]
 
 
+async def test_o_in_the_whole_issue_offers_every_link_it_numbers(opened):
+    from briefing_tui.ui.screens.dialogs import LinkPickerScreen
+
+    import_fixtures()
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        reader, _issues, _sections, _items, story = parts(app)
+        await pilot.press("j")  # the older issue: stories with links, a shortlist, references
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        briefing = reader.view.briefing
+        story_links = [link for s in briefing.stories for link in s.links]
+        assert len(story_links) >= 3
+        # The stories' link lists are numbered through the issue, as the picker numbers them.
+        text = await read_whole_pane(pilot, story)
+        for number, link in enumerate(story_links, 1):
+            assert re.search(rf"\b{number}\.\s+{re.escape(link.text[:20])}", text), (number, link.text)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, LinkPickerScreen)
+        urls = [link.url for link in app.screen.links]
+        assert urls[: len(story_links)] == [link.url for link in story_links]
+        assert "https://marlin.example.com" in urls  # a quick item's link
+        assert "https://strata.example.com/news/turin" in urls  # a reference's
+        await pilot.press("3")
+        await settle(pilot)
+        assert opened == [story_links[2].url] and app.screen is reader
+
+
+async def test_keys_typed_faster_than_a_redraw_each_scroll_a_line():
+    """A held j sends keys faster than an animated scroll ends: each must still move a line."""
+    import_fixtures()
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        _reader, _issues, _sections, _items, story = parts(app)
+        await pilot.press("j")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert story.max_scroll_y > 12
+        await pilot.press(*["j"] * 10)  # no pause between the keys
+        await settle(pilot)
+        assert story.scroll_y == 10
+        await pilot.press(*["k"] * 4)
+        await settle(pilot)
+        assert story.scroll_y == 6
+        await pilot.press("escape", "question_mark")
+        await settle(pilot)
+        body = app.screen.query_one("#help-body")
+        await pilot.press(*["j"] * 7)
+        await settle(pilot)
+        assert body.scroll_y == 7
+        await pilot.press("G")
+        await settle(pilot)
+        assert body.scroll_y == body.max_scroll_y > 7
+        await pilot.press("g")
+        await settle(pilot)
+        assert body.scroll_y == 0
+
+
 async def test_w_shows_the_scroll_position_on_the_bottom_border():
     import_fixtures()
     app = new_app()
@@ -991,3 +1054,25 @@ async def test_a_picture_shows_as_a_placeholder_and_its_link_is_in_the_link_list
         await settle(pilot)
         assert opened == ["https://cdn.example.com/plant.jpg"]
         assert app.screen is screen
+
+
+async def test_a_long_section_name_stays_on_one_sidebar_row_with_its_count(tmp_path):
+    path = tmp_path / "letter.md"
+    path.write_text(
+        "# The Morning Letter\n\nGood morning, readers.\n\n"
+        "## Get the most interesting stories in startups, tech and programming every morning\n\n"
+        "First paragraph of the long section.\n\nSecond paragraph of the long section.\n",
+        encoding="utf-8",
+    )
+    import_files(path)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        _reader, _issues, sections, _items, _story = parts(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        lines = widget_text(app, sections)
+        row = [line for line in lines if "Get the most" in line]
+        assert len(row) == 1, lines
+        assert "…" in row[0] and re.search(r"… 2\s*│$", row[0]), row[0]
+        assert not any("every morning" in line for line in lines)

@@ -57,9 +57,16 @@ def _run_in_terminal(app: App, command: list[str]) -> None:
     that cannot start is one line."""
     try:
         with app.suspend():
-            subprocess.run(command, check=False)
+            result = subprocess.run(command, check=False)
     except (OSError, SuspendNotSupported) as error:
         app.notify(f"Could not run {command[0]}: {error}", severity="error", markup=False)
+    else:
+        if result.returncode:  # w3m that cannot load the page says so and leaves at once
+            app.notify(
+                f"{Path(command[0]).name} exited with status {result.returncode}: the page may not have loaded.",
+                severity="warning",
+                markup=False,
+            )
     app.refresh(layout=True)
 
 

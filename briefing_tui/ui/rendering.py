@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.console import Group, RenderableType
 from rich.rule import Rule
 from rich.table import Table
@@ -18,7 +19,7 @@ from rich.text import Text
 
 from briefing_tui.library import DigestRow, IssueView, SearchHit, ThreadMember
 from briefing_tui.model import Briefing, Link, Story, is_picture_line
-from briefing_tui.text import truncate
+
 
 #: Longest piece of text shown in one row or paragraph.
 PARAGRAPH_LIMIT = 4000
@@ -57,8 +58,16 @@ def display_text(text: str) -> str:
 
 
 def shown(text: str | None, limit: int) -> str:
-    """Feed text as a row shows it: cut to ``limit`` characters, then made width-stable."""
-    return display_text(truncate(text or "", limit))
+    """Feed text as a row shows it: cut to ``limit`` characters (at a word's end when one is
+    near), then made width-stable."""
+    text = text or ""
+    if len(text) > limit:
+        cut = text[: max(0, limit - 1)]
+        space = cut.rfind(" ")
+        if space >= limit * 2 // 3:
+            cut = cut[:space]
+        text = cut.rstrip(" ,;:-—–") + "…"
+    return display_text(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +96,26 @@ def section_entries(briefing: Briefing, read: frozenset[str]) -> list[SectionEnt
     return entries
 
 
-def section_label(entry: SectionEntry, number: int | None) -> Text:
-    text = Text()
-    text.append(f"{number} " if number is not None else "  ", style="dim")
-    text.append(entry.label, style="dim" if entry.count == 0 else "")
+class _SectionRow:
+    """A sidebar row on one line: the key, the section's name (cut to fit the width it is
+    given) and its count, which is never cut."""
+
+    def __init__(self, prefix: str, label: str, counter: str, dim: bool) -> None:
+        self.prefix, self.label, self.counter, self.dim = prefix, label, counter, dim
+
+    def __rich_console__(self, console, options):
+        room = options.max_width - cell_len(self.prefix) - cell_len(self.counter)
+        label = self.label
+        if cell_len(label) > room:
+            label = set_cell_size(label, max(0, room - 1)).rstrip() + "…"
+        yield Text.assemble(
+            (self.prefix, "dim"), (label, "dim" if self.dim else ""), (self.counter, "dim"), no_wrap=True
+        )
+
+
+def section_label(entry: SectionEntry, number: int | None) -> RenderableType:
     counter = f"{entry.unread}/{entry.count}" if entry.unread else str(entry.count)
-    text.append(f" {counter}", style="dim")
-    return text
+    return _SectionRow(f"{number} " if number is not None else "  ", entry.label, f" {counter}", entry.count == 0)
 
 
 def _marker(read: bool, starred: bool, sponsored: bool = False) -> Text:
@@ -102,11 +124,19 @@ def _marker(read: bool, starred: bool, sponsored: bool = False) -> Text:
     return text
 
 
+def _heading(text: str) -> Text:
+    """A heading inside a story or a list: underlined under its words only (a base style would
+    underline the padding up to the pane's edge too)."""
+    return Text.assemble((text, "bold underline"))
+
+
 def _row(marker: Text, body: RenderableType, width: int = 3) -> Table:
     """A row whose wrapped lines stay indented under the text, not under the marker."""
     grid = Table.grid(expand=True)
     grid.add_column(width=width, no_wrap=True)
-    grid.add_column(ratio=1)
+    # "fold", not the default ellipsis: a wrapped line with a wide character (an emoji) that
+    # fills the column exactly is taken for an overflowing one and loses its last word to "…".
+    grid.add_column(ratio=1, overflow="fold")
     grid.add_row(marker, body)
     return grid
 
@@ -179,8 +209,31 @@ def reference_row(publisher: str | None, title: str, url: str | None) -> Table:
     return _row(Text(""), text)
 
 
-def story_document(story: Story, view: IssueView, *, meta: bool = True) -> RenderableType:
-    """The whole story, for the story view (``meta``: with the issue's source and date)."""
+def link_text(link: Link, limit: int = 120) -> Text:
+    """A link as a list shows it: its text, then its address, each on one line cut to the
+    width; an address that is its own text shows once."""
+    label = " ".join(link.text.split())
+    if not label or label == link.url or link.url in label:
+        return Text(shown(link.url, 300), style="dim underline", no_wrap=True, overflow="ellipsis")
+    text = Text(shown(label, limit), no_wrap=True, overflow="ellipsis")
+    text.append("\n" + shown(link.url, 300), style="dim underline")
+    return text
+
+
+def issue_links(briefing: Briefing) -> list[Link]:
+    """Every link of the whole-issue view, in the order it numbers them: the stories' links,
+    then the shortlist's and the references', then the issue's web page."""
+    links = [link for story in briefing.stories for link in story.links[:50]]
+    links += [Link(item.text, item.url) for item in briefing.shortlist if item.url]
+    links += [Link(ref.title, ref.url) for ref in briefing.references if ref.url]
+    if briefing.url:
+        links.append(Link("This issue on the web", briefing.url))
+    return links
+
+
+def story_document(story: Story, view: IssueView, *, meta: bool = True, first_link: int = 1) -> RenderableType:
+    """The whole story, for the story view (``meta``: with the issue's source and date;
+    ``first_link``: the number of its first link, in the whole-issue view)."""
     parts: list[RenderableType] = []
     if story.kicker:
         parts.append(Text(shown(story.kicker, 60).upper(), style="bold dim"))
@@ -199,12 +252,12 @@ def story_document(story: Story, view: IssueView, *, meta: bool = True) -> Rende
         parts.append(Text(shown(story.lead, PARAGRAPH_LIMIT * 4)))
         parts.append(Text(""))
     if story.unpacked:
-        parts.append(Text("Unpacked", style="bold underline"))
+        parts.append(_heading("Unpacked"))
         for bullet in story.unpacked[:BODY_LIMIT]:
             parts.append(_row(Text(" •"), Text(shown(bullet, PARAGRAPH_LIMIT))))
         parts.append(Text(""))
     if story.bottom_line:
-        parts.append(Text("Bottom line", style="bold underline"))
+        parts.append(_heading("Bottom line"))
         parts.append(Text(shown(story.bottom_line, PARAGRAPH_LIMIT)))
         parts.append(Text(""))
     for paragraph in story.body[:BODY_LIMIT]:
@@ -213,11 +266,9 @@ def story_document(story: Story, view: IssueView, *, meta: bool = True) -> Rende
     if len(story.body) > BODY_LIMIT:
         parts.append(Text(f"… {len(story.body) - BODY_LIMIT} more paragraphs (export to read them all)", style="dim"))
     if story.links:
-        parts.append(Text("Links (o opens)", style="bold underline"))
-        for number, link in enumerate(story.links[:50], 1):
-            line = Text(shown(link.text, 120))
-            line.append("\n" + shown(link.url, 300), style="dim underline")
-            parts.append(_row(Text(f"{number:>2}."), line, 4))
+        parts.append(_heading("Links (o opens)"))
+        for number, link in enumerate(story.links[:50], first_link):
+            parts.append(_row(Text(f"{number:>2}."), link_text(link), 4))
     return Group(*parts)
 
 
@@ -231,14 +282,16 @@ def issue_document(view: IssueView) -> RenderableType:
     if meta:
         parts.append(Text(shown(meta, 200), style="dim"))
     if briefing.url:
-        parts.append(Text(shown(briefing.url, 300), style="dim underline"))
+        parts.append(Text(shown(briefing.url, 300), style="dim underline", no_wrap=True, overflow="ellipsis"))
     parts.append(Text(""))
     for paragraph in briefing.intro[:BODY_LIMIT]:
         parts.extend((paragraph_row(paragraph), Text("")))
+    number = 1  # the stories' links are numbered through the issue, as o's picker lists them
     for story in briefing.stories:
         parts.extend((rule, Text("")))
         marker = _marker(story.id in view.read, story.id in view.starred, story.sponsored)
-        parts.append(_row(marker, story_document(story, view, meta=False)))
+        parts.append(_row(marker, story_document(story, view, meta=False, first_link=number)))
+        number += len(story.links[:50])
     for section in briefing.sections:
         parts.extend((rule, Text(shown(section.title, TITLE_LIMIT), style="bold"), Text("")))
         for paragraph in section.body[:BODY_LIMIT]:
@@ -304,22 +357,17 @@ def paragraph_text(paragraph: str) -> Text:
 
 def group_heading(name: str) -> Text:
     """The heading a run of shortlist items stood under in the issue ("Quick hits")."""
-    return Text(shown(name, TITLE_LIMIT), style="bold underline")
+    return _heading(shown(name, TITLE_LIMIT))
 
 
 def links_heading() -> Text:
     """The heading over the link rows of the intro or of a named section."""
-    return Text("Links (o opens)", style="bold underline")
+    return _heading("Links (o opens)")
 
 
 def link_row(number: int, link: Link, width: int = 3) -> Table:
     """One link of the intro or of a named section: its text, then its URL as shortlist rows show theirs."""
-    text = Text(shown(link.text, TITLE_LIMIT))
-    if link.url not in link.text:
-        if link.text:
-            text.append("\n")
-        text.append(shown(link.url, 200), style="dim underline")
-    return _row(Text(f"{number}.".rjust(width - 1)), text, width)
+    return _row(Text(f"{number}.".rjust(width - 1)), link_text(link, TITLE_LIMIT), width)
 
 
 def search_row(hit: SearchHit) -> Table:

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 from briefing_tui.library import AddResult, Library, StoreError, ThreadMember, ThreadView
 from briefing_tui.model import Link
 from briefing_tui.text import truncate
-from briefing_tui.ui.rendering import shown
+from briefing_tui.ui.rendering import link_row, shown
 from briefing_tui.ui.widgets.thread_list import ThreadList
 
 
@@ -95,10 +95,7 @@ class LinkPickerScreen(ModalScreen[str | None]):
             options = []
             width = len(str(len(self.links)))
             for number, link in enumerate(self.links):
-                prompt = Text(f"{number + 1:>{width}}. ", style="dim")
-                prompt.append(shown(link.text, 100), style="")
-                prompt.append("\n" + " " * (width + 2) + truncate(link.url, 200), style="dim underline")
-                options.append(Option(prompt, id=str(number)))
+                options.append(Option(link_row(number + 1, link, width + 2), id=str(number)))
             yield OptionList(*options, id="link-list")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -19,6 +19,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
         Binding("j,down", "scroll('down')", "Scroll help down", show=False, id="help.down"),
         Binding("k,up", "scroll('up')", "Scroll help up", show=False, id="help.up"),
+        Binding("g,home", "scroll('home')", "Top of the help", show=False, id="help.top"),
+        Binding("G,end", "scroll('end')", "End of the help", show=False, id="help.bottom"),
+        Binding("space,pagedown", "scroll('page_down')", "Help page down", show=False, id="help.page_down"),
+        Binding("b,pageup", "scroll('page_up')", "Help page up", show=False, id="help.page_up"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -28,7 +32,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(Text("Id (for [keys] in config.toml)"), style="dim", no_wrap=True)
         for group, rows in describe_bindings(self.app):
             # the group's name stands over the actions: a long name never widens the keys column
-            table.add_row("", Text(group, style="bold underline"), "")
+            table.add_row("", Text.assemble((group, "bold underline")), "")
             for keys, description, binding_id in rows:
                 table.add_row(Text(keys), Text(description), Text(binding_id))
         with VerticalScroll(id="help-body"):
@@ -36,8 +40,11 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table)
 
     def action_scroll(self, direction: str) -> None:
+        # Not animated: keys that come faster than an animation (a held j) each move.
         body = self.query_one("#help-body", VerticalScroll)
-        if direction == "down":
-            body.scroll_down()
+        if direction in ("down", "up"):
+            body.scroll_relative(y=1 if direction == "down" else -1, animate=False)
+        elif direction in ("home", "end"):
+            (body.scroll_home if direction == "home" else body.scroll_end)(animate=False)
         else:
-            body.scroll_up()
+            (body.scroll_page_down if direction == "page_down" else body.scroll_page_up)(animate=False)

@@ -703,9 +703,9 @@ class ReaderScreen(Screen):
             return []
         if self.story_open:
             story = self.query_one(StoryView).story
-            if story is None and self.view.briefing.url:  # the whole issue: its web page
-                return [Link(self.view.briefing.title, self.view.briefing.url)]
-            return list(story.links) if story else []
+            if story is None:  # the whole issue: every link it numbers, then its web page
+                return rendering.issue_links(self.view.briefing)
+            return list(story.links)
         return links_of(self.query_one(ItemList).current_option)
 
     def action_open_link(self) -> None:

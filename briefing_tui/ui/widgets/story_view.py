@@ -35,6 +35,25 @@ class StoryView(DisplayTitles, VerticalScroll):
     #: The whole issue is shown (``w``), not one story.
     whole_issue = False
 
+    # Scrolls are not animated: keys that come faster than an animation (a held j) each move.
+    def action_scroll_down(self) -> None:
+        self.scroll_relative(y=1, animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.scroll_relative(y=-1, animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False)
+
     def on_mount(self) -> None:
         self.watch(self, "scroll_y", self._show_position, init=False)
         self.watch(self, "virtual_size", self._show_position, init=False)
