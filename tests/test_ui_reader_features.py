@@ -1076,3 +1076,27 @@ async def test_a_long_section_name_stays_on_one_sidebar_row_with_its_count(tmp_p
         assert len(row) == 1, lines
         assert "…" in row[0] and re.search(r"… 2\s*│$", row[0]), row[0]
         assert not any("every morning" in line for line in lines)
+
+
+async def test_z_gives_the_story_the_whole_width_and_esc_brings_the_list_back():
+    import_fixtures()
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        reader, issues, _sections, items, story = parts(app)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert story.display and story.size.width < 45
+        await pilot.press("z")
+        await settle(pilot)
+        sidebar = reader.query_one("#sidebar")
+        assert not sidebar.display and story.size.width >= 74 and story.has_focus
+        await pilot.press("escape")  # the story closes, the sidebar stays hidden
+        await settle(pilot)
+        assert items.display and items.has_focus and not sidebar.display
+        await pilot.press("escape")  # back to the issue list: it shows again
+        await settle(pilot)
+        assert sidebar.display and issues.has_focus
+        await pilot.press("z", "z")  # from the list: hidden, the rows get the focus; shown again
+        await settle(pilot)
+        assert sidebar.display

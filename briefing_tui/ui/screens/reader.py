@@ -93,6 +93,7 @@ class ReaderScreen(Screen):
         Binding("s", "toggle_star", "Star", show=False, id="star", tooltip="Star or unstar the item under the cursor"),
         Binding("o", "open_link", "Open link", show=False, id="open_link", tooltip="Open the link under the cursor in the browser"),
         Binding("O", "open_issue_page", "Open issue's web page", show=False, id="open_issue_page", tooltip="Open the web version of the open issue"),
+        Binding("z", "toggle_sidebar", "Hide or show the sidebar", show=False, id="toggle_sidebar", tooltip="Give the whole width to the story (newsboat-style reading on narrow terminals)"),
         Binding("w", "read_issue", "Read whole issue", show=False, id="read_issue", tooltip="The whole issue in one scroll: intro, every story, shortlist, references"),
         Binding("r", "refresh", "Refresh", id="refresh", tooltip="Fetch every subscription in the background"),
         Binding("a", "add_feed", "Add feed", show=False, id="add_feed", tooltip="Subscribe to an RSS, Atom or JSON feed (or a web page that names one), or an IMAP folder"),
@@ -419,6 +420,13 @@ class ReaderScreen(Screen):
         pane.show_story(story, self.view)
         pane.focus()
 
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one("#sidebar")
+        sidebar.display = not sidebar.display
+        if not sidebar.display and isinstance(self.focused, (IssueList, SectionList)):
+            content = self.query_one(StoryView) if self.story_open else self.query_one(ItemList)
+            content.focus()
+
     def action_read_issue(self) -> None:
         view = self.view
         if view is None:
@@ -464,6 +472,7 @@ class ReaderScreen(Screen):
         if self.story_open:
             self.show_section(self.section, focus=True, select=self.current_item())
         elif isinstance(self.focused, (ItemList, SectionList)):
+            self.query_one("#sidebar").display = True  # the issue list is where Esc goes
             self.query_one(IssueList).focus()
         elif self.source_filter or self.unread_only:  # in the issue list: back to every issue
             self.set_reactive(ReaderScreen.unread_only, False)
