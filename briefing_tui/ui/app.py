@@ -58,6 +58,12 @@ class BriefingApp(App):
                 yield command
 
     def on_mount(self) -> None:
+        # The reader opens once Textual's start-up is over: a screen pushed during it can have
+        # its first full frame drawn inside start-up's batched update, which drops it, and
+        # would then show bit by bit as its parts change.
+        self.call_later(self._open_reader)
+
+    def _open_reader(self) -> None:
         self._apply_keymap()
         self._apply_theme()
         try:
