@@ -523,6 +523,14 @@ async def test_today_walks_the_days_and_enter_reads_a_story():
         assert SPARK_TENSOR in flat(screen_text(app))
         assert cat.story(TENSOR_14, SPARK_TENSOR) in read_ids()
 
+        # Esc on the story Today opened goes back to that day's Today; Esc there, to the reader.
+        await press(pilot, "escape")
+        assert isinstance(app.screen, TodayScreen) and app.screen.title == "Today · 2026-02-14"
+        await press(pilot, "escape")
+        assert app.screen is reader and not story.display
+        await press(pilot, "enter")  # the story again, from its row: Esc now only closes it
+        assert story.display and story.story_id == cat.story(TENSOR_14, SPARK_TENSOR)
+
         # T again, then Escape: back in the reader where it was.
         await press(pilot, "T")
         assert isinstance(app.screen, TodayScreen) and app.screen.title == "Today · 2026-02-16"

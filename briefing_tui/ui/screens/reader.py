@@ -138,6 +138,8 @@ class ReaderScreen(Screen):
         #: Jumps made from a story to another source's piece of its thread, newest last: each is
         #: (where it went, where it came from), so Esc on the piece goes back to the story.
         self._trail: list[tuple[Place, Place]] = []
+        #: (issue, item, day) of what Today last opened: Esc on it goes back to that day.
+        self._from_today: tuple[str, str | None, str] | None = None
         #: Read items of each issue before m marked it all read: m again gives them back.
         self._read_before: dict[str, frozenset[str]] = {}
 
@@ -462,6 +464,15 @@ class ReaderScreen(Screen):
         return Place(self.view.id, self.section, story.id if story is not None else None)
 
     def action_back(self) -> None:
+        if self._from_today:
+            issue_id, item_id, day = self._from_today
+            self._from_today = None
+            here = self._place()
+            if here is not None and (here.issue_id, here.item_id) == (issue_id, item_id):
+                if self.story_open:
+                    self.show_section(self.section, select=self.current_item())
+                self.action_today(day)
+                return
         if self._trail:
             went, came_from = self._trail.pop()
             here = self._place()
@@ -822,8 +833,15 @@ class ReaderScreen(Screen):
         else:
             self.app.notify("No other issue covered this.", markup=False)
 
-    def action_today(self) -> None:
-        self.app.push_screen(TodayScreen(self.library), self.open_member)
+    def action_today(self, day: str | None = None) -> None:
+        self.app.push_screen(TodayScreen(self.library, day), self._open_from_today)
+
+    def _open_from_today(self, member: ThreadMember | None) -> None:
+        """Open what Today chose; Esc there goes back to that day's Today."""
+        if member is None:
+            return
+        self._from_today = (member.issue_id, member.item_id, member.day)
+        self.open_member(member)
 
     def jump_to(self, section: str, item_id: str) -> None:
         """Show the item a search hit (or a thread member) named, in its section."""
