@@ -335,3 +335,22 @@ def test_a_long_lead_is_cut_at_the_end_of_a_word():
     assert cut.endswith("…") and len(cut) <= 160
     assert lead.startswith(cut[:-1]) and lead[len(cut) - 1] == " "  # the word before the cut is whole
     assert shown("x" * 300, 100) == "x" * 99 + "…"  # one word longer than the limit is cut inside it
+
+
+def test_a_link_whose_text_is_its_own_address_shows_the_address_once():
+    from rich.console import Console
+
+    from briefing_tui.model import Link
+    from briefing_tui.ui.rendering import link_row
+
+    url = "https://links.example.com/a/sc/" + "x" * 400
+    for text in (url, url[:299] + "…", ""):  # the address as its text, cut when it was read, none
+        console = Console(width=60, color_system=None, record=True)
+        console.print(link_row(1, Link(text, url)))
+        lines = console.export_text().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("1. https://links.example.com/a/sc/xxx"), lines
+        assert lines[0].rstrip().endswith("…")  # one line, cut to the width
+    console = Console(width=60, color_system=None, record=True)
+    console.print(link_row(2, Link("The filing", url)))
+    lines = console.export_text().splitlines()
+    assert [line.strip()[:20] for line in lines] == ["2. The filing", "https://links.exampl"]

@@ -213,7 +213,8 @@ def link_text(link: Link, limit: int = 120) -> Text:
     """A link as a list shows it: its text, then its address, each on one line cut to the
     width; an address that is its own text shows once."""
     label = " ".join(link.text.split())
-    if not label or label == link.url or link.url in label:
+    cut = label.rstrip("…")  # a long address as its own text was cut when the issue was read
+    if not label or link.url in label or (cut.startswith(("http://", "https://")) and link.url.startswith(cut)):
         return Text(shown(link.url, 300), style="dim underline", no_wrap=True, overflow="ellipsis")
     text = Text(shown(label, limit), no_wrap=True, overflow="ellipsis")
     text.append("\n" + shown(link.url, 300), style="dim underline")
