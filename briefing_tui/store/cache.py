@@ -664,16 +664,15 @@ class Cache:
     def position_of(
         self, issue_id: str, *, unread_only: bool = False, source: str | None = None, order: str = "newest"
     ) -> int | None:
-        """Index of an issue in :meth:`issues` order, or None."""
-        ids = [row[0] for row in self.conn.execute(
-            f"SELECT i.id FROM issues i{self._filters(unread_only, source)[0]}"
-            f" ORDER BY {self._order(order)}",
-            self._filters(unread_only, source)[1],
-        )]
-        try:
-            return ids.index(issue_id)
-        except ValueError:
-            return None
+        """Index of an issue in :meth:`issues` order, or None. The ids are read in order only
+        up to the issue's (it is usually near the top: the one read last)."""
+        where, params = self._filters(unread_only, source)
+        rows = self.conn.execute(f"SELECT i.id FROM issues i{where} ORDER BY {self._order(order)}", params)
+        for index, (found,) in enumerate(rows):
+            if found == issue_id:
+                rows.close()
+                return index
+        return None
 
     def item_ids(self, issue_id: str | None = None, kind: str | None = None) -> list[str]:
         sql, params = "SELECT item_id FROM items", []
