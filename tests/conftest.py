@@ -15,6 +15,16 @@ CORPORA = SHARED / "corpora"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture
+def server():
+    """A real HTTP feed server on 127.0.0.1 (see tests/feedserver.py), stopped afterwards."""
+    from tests.feedserver import FeedServer
+
+    feeds = FeedServer()
+    yield feeds
+    feeds.close()
+
+
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path, monkeypatch):
     """Point every location the program uses at a temporary directory."""

@@ -13,7 +13,7 @@ import pytest
 
 from briefing_tui.cli import build_parser, main
 from tests.conftest import FIXTURES
-from tests.feedserver import FeedServer, Issue, atom_feed, json_feed, rss_feed
+from tests.feedserver import Issue, atom_feed, json_feed, rss_feed
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = FIXTURES / "text_briefing.txt"
@@ -472,12 +472,6 @@ def test_export_json_and_markdown_to_a_file(tmp_path, capsys):
     code, _out, err = cli(capsys, "export", "json", "--output", tmp_path / "no-such-dir" / "x.json")
     assert code == 1 and len(err.splitlines()) == 1
 
-
-@pytest.fixture
-def server():
-    server = FeedServer()
-    yield server
-    server.close()
 
 
 def test_opml_export_names_each_feed_by_its_title(tmp_path, server, capsys):

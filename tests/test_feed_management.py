@@ -19,12 +19,6 @@ from tests.feedserver import FeedServer, Issue, atom_feed, json_feed, refused_ur
 SMALL = FetchConfig(jobs=4, max_bytes=256 * 1024, timeout=0.5, total_timeout=1.5)
 
 
-@pytest.fixture
-def server():
-    server = FeedServer()
-    yield server
-    server.close()
-
 
 @pytest.fixture
 def library():

@@ -24,12 +24,6 @@ from tests.feedserver import FeedServer, Issue, atom_feed, json_feed, refused_ur
 SMALL = FetchConfig(jobs=8, max_bytes=64 * 1024, timeout=0.5, total_timeout=1.5)
 
 
-@pytest.fixture
-def server():
-    server = FeedServer()
-    yield server
-    server.close()
-
 
 @pytest.fixture
 def library():

@@ -95,12 +95,6 @@ def feed(stories, shortlist) -> bytes:
     return rss_feed([Edition(7, guid="briefing-7", pieces=tuple(stories), quick=tuple(shortlist))], "Morning Wire")
 
 
-@pytest.fixture
-def server():
-    server = FeedServer()
-    yield server
-    server.close()
-
 
 @pytest.fixture
 def library():

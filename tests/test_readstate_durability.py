@@ -19,16 +19,10 @@ from briefing_tui.cli import main
 from briefing_tui.config import Config, FetchConfig
 from briefing_tui.library import Library
 from briefing_tui.paths import Locations
-from tests.feedserver import FeedServer, Issue, rss_feed
+from tests.feedserver import Issue, rss_feed
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture
-def server():
-    server = FeedServer()
-    yield server
-    server.close()
 
 
 def open_library() -> Library:

@@ -12,6 +12,7 @@ from briefing_tui.ui.widgets.item_list import ItemList
 from briefing_tui.ui.widgets.section_list import SectionList
 from briefing_tui.ui.widgets.story_view import StoryView
 from tests.ui_support import (
+    subscribe,
     locations,
     static_text,
     NEWER_TITLE,
@@ -967,28 +968,9 @@ async def test_o_on_the_intro_opens_its_only_link(monkeypatch):
 
 import threading  # noqa: E402
 
-import pytest  # noqa: E402
-
-from tests.feedserver import FeedServer, Issue, rss_feed  # noqa: E402
+from tests.feedserver import Issue, rss_feed  # noqa: E402
 
 
-@pytest.fixture
-def server():
-    feeds = FeedServer()
-    yield feeds
-    feeds.close()
-
-
-def subscribe(*urls: str) -> None:
-    from briefing_tui.library import Library
-    from tests.ui_support import locations
-
-    library = Library(locations())
-    try:
-        for url in urls:
-            library.add_feed(url)
-    finally:
-        library.close()
 
 
 async def test_r_refreshes_feeds_and_shows_new_issues(server):

@@ -21,8 +21,9 @@ from briefing_tui.ui.widgets.issue_list import IssueList
 from briefing_tui.ui.widgets.item_list import ItemList
 from briefing_tui.ui.widgets.section_list import SectionList
 from briefing_tui.ui.widgets.story_view import StoryView
-from tests.feedserver import FeedServer, Issue, rss_feed
+from tests.feedserver import Issue, rss_feed
 from tests.ui_support import (
+    subscribe,
     NEWER_TITLE,
     OLDER_TITLE,
     UI_FIXTURES,
@@ -90,20 +91,6 @@ def opened(monkeypatch):
     return urls
 
 
-@pytest.fixture
-def server():
-    feeds = FeedServer()
-    yield feeds
-    feeds.close()
-
-
-def subscribe(*urls: str) -> None:
-    library = Library(locations())
-    try:
-        for url in urls:
-            library.add_feed(url)
-    finally:
-        library.close()
 
 
 async def read_whole_pane(pilot, story: StoryView) -> str:

@@ -42,6 +42,16 @@ def locations() -> Locations:
     return Locations.resolve()
 
 
+def subscribe(*urls: str) -> None:
+    """Subscribe the test's library to feed ``urls`` (stored at once, as `add` does)."""
+    library = Library(locations())
+    try:
+        for url in urls:
+            library.add_feed(url)
+    finally:
+        library.close()
+
+
 def import_files(*paths: Path | str) -> None:
     library = Library(locations())
     try:
