@@ -135,11 +135,10 @@ class ReaderScreen(Screen):
         #: Bumped by every listing of the issues: an older listing that finishes late is dropped.
         self._listing = 0
         self.writer = StateWriter(self, self._write_failed)
-        #: Jumps made from a story to another source's piece of its thread, newest last: each is
-        #: (where it went, where it came from), so Esc on the piece goes back to the story.
-        self._trail: list[tuple[Place, Place]] = []
-        #: (issue, item, day) of what Today last opened: Esc on it goes back to that day.
-        self._from_today: tuple[str, str | None, str] | None = None
+        #: Jumps Esc can undo, newest last: (the issue and item a jump opened, how to go back).
+        #: A jump to another source of a story's thread goes back to the story; one from
+        #: Today, to that day's Today.
+        self._trail: list[tuple[tuple[str, str | None], Then]] = []
         #: Read items of each issue before m marked it all read: m again gives them back.
         self._read_before: dict[str, frozenset[str]] = {}
 
@@ -463,21 +462,18 @@ class ReaderScreen(Screen):
         story = self.query_one(StoryView).story if self.story_open else None
         return Place(self.view.id, self.section, story.id if story is not None else None)
 
+    def _jumped(self, member: ThreadMember, back: Then) -> None:
+        """Open ``member``; Esc on it runs ``back``."""
+        self._trail.append(((member.issue_id, member.item_id), back))
+        del self._trail[:-50]
+        self.open_member(member)
+
     def action_back(self) -> None:
-        if self._from_today:
-            issue_id, item_id, day = self._from_today
-            self._from_today = None
-            here = self._place()
-            if here is not None and (here.issue_id, here.item_id) == (issue_id, item_id):
-                if self.story_open:
-                    self.show_section(self.section, select=self.current_item())
-                self.action_today(day)
-                return
         if self._trail:
-            went, came_from = self._trail.pop()
+            went, back = self._trail.pop()
             here = self._place()
-            if here is not None and here.issue_id == went.issue_id and here.item_id == went.item_id:
-                self._return_to(came_from)
+            if here is not None and (here.issue_id, here.item_id) == went:
+                back()
                 return
             self._trail.clear()  # the reader has moved on since the jump
         if self.story_open:
@@ -803,12 +799,8 @@ class ReaderScreen(Screen):
     def open_member_from_here(self, member: ThreadMember | None) -> None:
         """Open another piece of this story's thread; Esc there comes back here."""
         here = self._place()
-        if member is None or here is None:
-            return
-        section = "headlines" if member.item_id else "intro"
-        self._trail.append((Place(member.issue_id, section, member.item_id), here))
-        del self._trail[:-50]
-        self.open_member(member)
+        if member is not None and here is not None:
+            self._jumped(member, lambda: self._return_to(here))
 
     @on(ThreadList.MemberChosen)
     def thread_member_chosen(self, event: ThreadList.MemberChosen) -> None:
@@ -838,10 +830,13 @@ class ReaderScreen(Screen):
 
     def _open_from_today(self, member: ThreadMember | None) -> None:
         """Open what Today chose; Esc there goes back to that day's Today."""
-        if member is None:
-            return
-        self._from_today = (member.issue_id, member.item_id, member.day)
-        self.open_member(member)
+        if member is not None:
+            self._jumped(member, lambda: self._back_to_today(member.day))
+
+    def _back_to_today(self, day: str) -> None:
+        if self.story_open:
+            self.show_section(self.section, select=self.current_item())
+        self.action_today(day)
 
     def jump_to(self, section: str, item_id: str) -> None:
         """Show the item a search hit (or a thread member) named, in its section."""
