@@ -19,6 +19,7 @@ from datetime import date, timedelta
 
 from briefing_tui.model import Briefing
 from briefing_tui.threads import (
+    MIN_SHARED,
     WINDOW_DAYS,
     Rarity,
     decode_terms,
@@ -174,15 +175,28 @@ class Threader:
 
     def _choose_thread(self, piece: _Piece, near: list[str], rarity: Rarity) -> int | None:
         days = [self._days[day] for day in near]
-        candidates: set[_Piece] = set()
+        # Only a piece that shares MIN_SHARED rare terms can be the same event (same_event),
+        # so the rare terms are counted per piece first and the full comparison is kept for
+        # those that reach it: most pieces of a window share one rare term or two.
+        hits: dict[_Piece, int] = defaultdict(int)
+        crowded: list[str] = []  # rare terms with too many pieces to follow, still counted
         for term in piece.terms:
             if not rarity.is_rare(term):
                 continue
             groups = [day.by_term[term] for day in days if term in day.by_term]
             if sum(len(group) for group in groups) > MAX_POSTINGS:
+                crowded.append(term)
                 continue
             for group in groups:
-                candidates.update(other for other in group if other.issue_id != piece.issue_id)
+                for other in group:
+                    if other.issue_id != piece.issue_id:
+                        hits[other] += 1
+        candidates = []
+        for other, shared in hits.items():
+            if shared < MIN_SHARED and crowded:
+                shared += sum(1 for term in crowded if term in other.terms)
+            if shared >= MIN_SHARED:
+                candidates.append(other)
         scores: dict[_Piece, float] = {}
         mine = self._weight(piece, rarity)
         for other in candidates:
