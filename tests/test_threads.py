@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -272,6 +273,71 @@ def test_a_story_repeated_in_one_issue_joins_its_thread_once():
         assert sorted(m.source for m in threads[0].members) == ["A", "B"]
     finally:
         library.close()
+
+
+def _helix(number: int, source: str) -> Briefing:
+    """One of three reports of the same recall, by ``source``."""
+    variants = (
+        ("Helix Robotics recalls 12,000 warehouse arms after a gripper fault",
+         "Helix Robotics is recalling 12,000 HX-4 warehouse arms after a gripper fault injured two workers."),
+        ("Helix pulls 12,000 HX-4 robot arms over gripper fault",
+         "Helix Robotics recalled 12,000 HX-4 arms; a gripper fault hurt two workers."),
+        ("Gripper fault: Helix Robotics takes back 12,000 HX-4 arms",
+         "After a gripper fault injured two warehouse workers, Helix Robotics is taking back 12,000 HX-4 arms."),
+    )
+    title, lead = variants[number]
+    return _issue(f"{source} daily", "2026-03-02", source, Story(f"s-{source}", title, lead=lead))
+
+
+def _put(library: Library, briefing: Briefing) -> None:
+    """Store an issue without placing it in threads."""
+    with library.cache.transaction():
+        library.cache.store_issue(
+            origin="test", key=briefing.title, raw=json.dumps(briefing.to_dict()),
+            content_type="text/plain", hints={}, briefing=briefing,
+        )
+
+
+def _sources(library: Library) -> list[list[str]]:
+    return sorted(sorted(member.source for member in thread.members) for thread in library.threads(min_sources=1))
+
+
+def test_an_issue_changed_while_threading_runs_rejoins_its_thread():
+    from briefing_tui.store.threads import Threader
+
+    library = open_library()
+    try:
+        _put(library, _helix(0, "A"))
+        _put(library, _helix(1, "B"))
+        threader = Threader(library.cache.conn, library.cache.transaction)
+        assert threader.step() == 2
+        assert _sources(library) == [["A", "B"]]
+        corrected = _helix(0, "A")
+        story = corrected.stories[0]
+        _put(library, replace(corrected, stories=(replace(story, lead=story.lead + " (Corrected: three workers.)"),)))
+        assert threader.step() == 1  # the same run goes on: its window still holds A's old piece
+        assert _sources(library) == [["A", "B"]]
+        assert library.cache.conn.execute("SELECT count(*) FROM pieces").fetchone()[0] == 2
+    finally:
+        library.close()
+
+
+def test_threading_sees_what_another_program_placed_meanwhile():
+    from briefing_tui.store.threads import Threader
+
+    first = open_library()
+    second = open_library()
+    try:
+        _put(first, _helix(0, "A"))
+        threader = Threader(first.cache.conn, first.cache.transaction)
+        assert threader.step() == 1
+        _store(second, _helix(1, "B"))  # another program threads B with A
+        _put(first, _helix(2, "C"))
+        assert threader.step() == 1
+        assert _sources(first) == [["A", "B", "C"]]
+    finally:
+        second.close()
+        first.close()
 
 
 # -- command line --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ unparsed (``indexed`` 0) waits until it is indexed.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -39,14 +40,42 @@ MAX_POSTINGS = 64
 SUPPORT = 0.5
 
 
-@dataclass(eq=False, slots=True)
 class _Piece:
-    issue_id: str
-    item_id: str
-    day: str
-    terms: dict[str, float]
-    thread: int | None = None
-    weight: float | None = None  # mass under the rarity of the current chunk (pieces live one chunk)
+    """A piece in memory. A piece read back from the cache keeps its terms encoded until it is
+    compared in full: most pieces of a window are only ever looked up by term, and a window
+    at 1,000 issues a day holds tens of thousands of them."""
+
+    __slots__ = ("issue_id", "item_id", "day", "thread", "weight", "_terms", "_encoded")
+
+    def __init__(self, issue_id: str, item_id: str, day: str, terms: dict[str, float] | None = None,
+                 thread: int | None = None, encoded: str | None = None) -> None:
+        self.issue_id, self.item_id, self.day, self.thread = issue_id, item_id, day, thread
+        #: mass under the rarity of the chunk being placed (see Threader._weight)
+        self.weight: tuple[int, float] | None = None
+        self._terms = terms
+        self._encoded = encoded
+
+    @property
+    def terms(self) -> dict[str, float]:
+        if self._terms is None:
+            self._terms = decode_terms(self._encoded or "")
+            self._encoded = None
+        return self._terms
+
+    def term_names(self) -> list[str]:
+        if self._terms is not None:
+            return list(self._terms)
+        return _TERM_NAME.findall(self._encoded or "")
+
+    def has(self, term: str) -> bool:
+        if self._terms is not None:
+            return term in self._terms
+        encoded = self._encoded or ""
+        return encoded.startswith(term + "\t") or f"\n{term}\t" in encoded
+
+
+#: The names of encoded terms (see encode_terms: "term<tab>weight" lines).
+_TERM_NAME = re.compile(r"^([^\t\n]+)\t", re.MULTILINE)
 
 
 @dataclass(slots=True)
@@ -57,10 +86,23 @@ class _Day:
     by_thread: dict[int, list[_Piece]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, piece: _Piece) -> None:
-        for term in piece.terms:
-            self.by_term[term].append(piece)
+        by_term = self.by_term
+        for term in piece.term_names():
+            by_term[term].append(piece)
         if piece.thread is not None:
             self.by_thread[piece.thread].append(piece)
+
+    def drop(self, issue_ids: set[str]) -> None:
+        """Forget the pieces of these issues (they are being placed again)."""
+        for key, group in list(self.by_term.items()):
+            if any(piece.issue_id in issue_ids for piece in group):
+                kept = [piece for piece in group if piece.issue_id not in issue_ids]
+                if kept:
+                    self.by_term[key] = kept
+                else:
+                    del self.by_term[key]
+        for key, group in list(self.by_thread.items()):
+            self.by_thread[key] = [piece for piece in group if piece.issue_id not in issue_ids]
 
 
 def _days_around(day: str) -> list[str]:
@@ -79,7 +121,12 @@ class Threader:
         self.conn = conn
         self.transaction = transaction
         self._next_thread = 1
+        #: The pieces of the days around the chunk being placed. They are kept from one chunk
+        #: to the next (chunks go oldest first, so neighbours share most days) while no other
+        #: connection has written to the cache (PRAGMA data_version) since the last chunk.
         self._days: dict[str, _Day] = {}
+        self._data_version: int | None = None
+        self._chunk = 0
         self._counts: dict[str, int] = {}
 
     def pending(self) -> int:
@@ -100,15 +147,35 @@ class Threader:
             ).fetchall()
             if rows:
                 self._next_thread = self.conn.execute("SELECT coalesce(max(thread), 0) FROM pieces").fetchone()[0] + 1
-                self._days.clear()
-                self._place_chunk(rows)
+                version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+                if version != self._data_version:
+                    self._days.clear()
+                    self._data_version = version
+                self._chunk += 1
+                try:
+                    self._place_chunk(rows)
+                except BaseException:
+                    self._days.clear()  # the transaction is undone: so is what was kept
+                    self._data_version = None
+                    raise
         return len(rows)
 
     # -- one chunk -------------------------------------------------------------------------------
     def _place_chunk(self, rows: list[tuple[str, str, str]]) -> None:
         new: list[tuple[_Piece, str]] = []
+        again = {
+            issue_id
+            for (issue_id,) in self.conn.execute(
+                f"SELECT DISTINCT issue_id FROM pieces WHERE issue_id IN ({','.join('?' * len(rows))})",
+                [row[0] for row in rows],
+            )
+        }
+        if again:  # issues placed before and changed since: their old pieces go
+            for cached in self._days.values():
+                cached.drop(again)
         for issue_id, day, data in rows:
-            self.conn.execute("DELETE FROM pieces WHERE issue_id = ?", (issue_id,))
+            if issue_id in again:
+                self.conn.execute("DELETE FROM pieces WHERE issue_id = ?", (issue_id,))
             try:
                 briefing = Briefing.from_dict(json.loads(data))
             except (ValueError, KeyError, TypeError):
@@ -166,12 +233,13 @@ class Threader:
         for issue_id, item_id, day, thread, terms in self.conn.execute(
             f"SELECT issue_id, item_id, day, thread, terms FROM pieces WHERE day IN ({marks})", missing
         ):
-            self._days[day].add(_Piece(issue_id, item_id, day, decode_terms(terms), thread))
+            self._days[day].add(_Piece(issue_id, item_id, day, thread=thread, encoded=terms))
 
     def _weight(self, piece: _Piece, rarity: Rarity) -> float:
-        if piece.weight is None:
-            piece.weight = mass(piece.terms, rarity)
-        return piece.weight
+        """A piece's mass under this chunk's rarity (term counts change from chunk to chunk)."""
+        if piece.weight is None or piece.weight[0] != self._chunk:
+            piece.weight = (self._chunk, mass(piece.terms, rarity))
+        return piece.weight[1]
 
     def _choose_thread(self, piece: _Piece, near: list[str], rarity: Rarity) -> int | None:
         days = [self._days[day] for day in near]
@@ -194,7 +262,7 @@ class Threader:
         candidates = []
         for other, shared in hits.items():
             if shared < MIN_SHARED and crowded:
-                shared += sum(1 for term in crowded if term in other.terms)
+                shared += sum(1 for term in crowded if other.has(term))
             if shared >= MIN_SHARED:
                 candidates.append(other)
         scores: dict[_Piece, float] = {}
