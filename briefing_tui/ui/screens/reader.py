@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -151,13 +152,13 @@ class ReaderScreen(Screen):
         with Vertical(id="content"):
             yield Static(id="empty")
             yield ItemList(id="items").data_bind(ReaderScreen.view, ReaderScreen.section)
-            yield StoryView(id="story")
-        yield Footer()
+        # The story pane and the footer are mounted after the first frame (_mount_rest): the
+        # first screen is the issue list and the open issue's headlines.
 
     # -- start-up --------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.query_one(StoryView).display = False
         self.query_one(SectionList).display = False
+        self.call_after_refresh(self._mount_rest)
         self.query_one(IssueList).focus()
         resume = self.resume
         # Set without watchers: the one listing below uses them.
@@ -178,6 +179,25 @@ class ReaderScreen(Screen):
             self.app.notify(notice, severity="warning", timeout=15, markup=False)
         if self.config.refresh_minutes:
             self.set_interval(self.config.refresh_minutes * 60, self._timed_refresh, name="timed refresh")
+
+    def _mount_rest(self) -> None:
+        self.mount(Footer())
+        self.story_pane  # noqa: B018 - mounted now, ready when the first story opens
+
+    def _hide_story(self) -> None:
+        if self.story_open:
+            self.story_pane.display = False
+
+    @property
+    def story_pane(self) -> StoryView:
+        """The pane a story (or the whole issue) is read in; mounted, hidden, on first use."""
+        try:
+            return self.query_one("#story", StoryView)
+        except NoMatches:
+            pane = StoryView(id="story")
+            pane.display = False
+            self.query_one("#content").mount(pane)
+            return pane
 
     def session_now(self, theme: str | None) -> Session:
         """Where the reader is now, to open there next time."""
@@ -380,7 +400,7 @@ class ReaderScreen(Screen):
         keys = self.query_one(SectionList).keys
         self.section = key if key in keys else "headlines"
         items = self.query_one(ItemList)
-        self.query_one(StoryView).display = False
+        self._hide_story()
         items.display = True
         if select is not None:
             items.select_item(select)
@@ -415,7 +435,7 @@ class ReaderScreen(Screen):
         items = self.query_one(ItemList)
         items.select_item(story)
         items.display = False
-        pane = self.query_one(StoryView)
+        pane = self.story_pane
         pane.display = True
         pane.border_title = section_title(self.view, self.section) + " › story"
         pane.show_story(story, self.view)
@@ -425,7 +445,7 @@ class ReaderScreen(Screen):
         sidebar = self.query_one("#sidebar")
         sidebar.display = not sidebar.display
         if not sidebar.display and isinstance(self.focused, (IssueList, SectionList)):
-            content = self.query_one(StoryView) if self.story_open else self.query_one(ItemList)
+            content = self.story_pane if self.story_open else self.query_one(ItemList)
             content.focus()
 
     def action_read_issue(self) -> None:
@@ -433,7 +453,7 @@ class ReaderScreen(Screen):
         if view is None:
             return
         self.query_one(ItemList).display = False
-        pane = self.query_one(StoryView)
+        pane = self.story_pane
         pane.display = True
         pane.border_title = Content("Whole issue")
         pane.show_issue(view)
@@ -447,19 +467,22 @@ class ReaderScreen(Screen):
 
     @property
     def story_open(self) -> bool:
-        return self.query_one(StoryView).display
+        try:
+            return self.query_one("#story", StoryView).display
+        except NoMatches:
+            return False
 
     def current_item(self) -> Item | None:
         """The story, quick item or reference under the cursor (the open story, when one is)."""
         if self.story_open:
-            return self.query_one(StoryView).story
+            return self.story_pane.story
         return item_of(self.query_one(ItemList).current_option)
 
     def _place(self) -> Place | None:
         """Where the reader is: the issue, its section and the open story (or article)."""
         if self.view is None:
             return None
-        story = self.query_one(StoryView).story if self.story_open else None
+        story = self.story_pane.story if self.story_open else None
         return Place(self.view.id, self.section, story.id if story is not None else None)
 
     def _jumped(self, member: ThreadMember, back: Then) -> None:
@@ -615,7 +638,7 @@ class ReaderScreen(Screen):
 
     def watch_view(self, view: IssueView | None) -> None:
         """A mark changed the open story: draw it again where the reader is in it."""
-        pane = self.query_one(StoryView)
+        pane = self.story_pane
         if view is not None and pane.display:
             pane.update_story(view)
         self._remember()
@@ -718,7 +741,7 @@ class ReaderScreen(Screen):
         if self.view is None:
             return []
         if self.story_open:
-            story = self.query_one(StoryView).story
+            story = self.story_pane.story
             if story is None:  # the whole issue: every link it numbers, then its web page
                 return rendering.issue_links(self.view.briefing)
             return list(story.links)
@@ -818,7 +841,7 @@ class ReaderScreen(Screen):
             elif not view.briefing.stories and "" in view.threads:
                 self.app.push_screen(ThreadScreen(view.threads[""], (view.id, None)), self.open_member_from_here)
                 return
-        pane = self.query_one(StoryView)
+        pane = self.story_pane
         if self.story_open and pane.thread_list.display:
             pane.thread_list.focus()
             self.call_after_refresh(pane.scroll_to_widget, pane.thread_list, animate=False)
@@ -954,7 +977,7 @@ class ReaderScreen(Screen):
         empty.update(message)
         empty.display = True
         self.query_one(ItemList).display = False
-        self.query_one(StoryView).display = False
+        self._hide_story()
 
 
 def list_issues(library: Library, listing: Listing, keep: str | None = None) -> IssuesListed:
