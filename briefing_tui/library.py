@@ -25,27 +25,30 @@ from briefing_tui.store.cache import ISSUE_ORDERS, Cache, FeedState, IssueSummar
 from briefing_tui.store.db import StoreError, now_iso
 from briefing_tui.store.query import QueryError, SearchQuery
 from briefing_tui.store.state import StateStore, Subscription
-from briefing_tui.store.threads import (
-    Thread,
-    Threader,
-    ThreadMember,
-    day_pieces,
-    issue_threads,
-    neighbour_day,
-    thread_of,
-    thread_of_number,
-    threads,
-)
-from briefing_tui.digest import Digest, DigestRow, build_digest
 from briefing_tui.text import MAX_URL_CHARS, cap_label, clean_text, feed_url, truncate
 
 if TYPE_CHECKING:
+    from briefing_tui.digest import Digest, DigestRow
     from briefing_tui.feeds import Feed
+    from briefing_tui.store.threads import Thread, ThreadMember
     from briefing_tui.fetch import FetchResult
     from briefing_tui.ingest import ParsedIssue, ParsedPayload
 
-# Fetching (httpx), feed parsing (feedparser) and the parser are imported where they are used,
-# so that opening the reader does not pay for them before its first screen.
+# Fetching (httpx), feed parsing (feedparser), the parser, threads and the digest are imported
+# where they are used, so that opening the reader does not pay for them before its first screen.
+
+
+def __getattr__(name: str):
+    """The thread and digest types this module names for front ends, imported on first use."""
+    if name in ("Thread", "ThreadMember"):
+        from briefing_tui.store import threads
+
+        return getattr(threads, name)
+    if name in ("Digest", "DigestRow"):
+        from briefing_tui import digest
+
+        return getattr(digest, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: Index in worker processes when at least this many issues wait (workers take ~0.4 s to start).
 INDEX_POOL_THRESHOLD = 200
@@ -1234,6 +1237,8 @@ class Library:
 
     def open_issue(self, issue_id: str) -> IssueView | None:
         """The issue with the reader's marks; one a refresh stored raw is parsed first."""
+        from briefing_tui.store.threads import issue_threads
+
         with self._lock:
             if not self.cache.is_indexed(issue_id):
                 self.index_issue(issue_id)
@@ -1275,12 +1280,16 @@ class Library:
     # -- threads ---------------------------------------------------------------------------------
     def pending_threads(self) -> int:
         """How many issues are not in threads yet (new, changed, or from before threads existed)."""
+        from briefing_tui.store.threads import Threader
+
         with self._lock:
             return Threader(self.cache.conn, self.cache.transaction).pending()
 
     def update_threads(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Place every pending issue's stories in threads, a chunk at a time (other calls are
         served between chunks); returns how many issues were placed."""
+        from briefing_tui.store.threads import Threader
+
         threader = Threader(self.cache.conn, self.cache.transaction)
         with self._lock:
             total = threader.pending()
@@ -1296,6 +1305,8 @@ class Library:
 
     def thread(self, issue_id: str, item_id: str | None) -> ThreadView | None:
         """The thread of a story (or of a story-less issue, item_id None), with read marks."""
+        from briefing_tui.store.threads import thread_of
+
         self.update_threads()
         with self._lock:
             thread = thread_of(self.cache.conn, issue_id, item_id)
@@ -1305,6 +1316,8 @@ class Library:
         return ThreadView(thread, frozenset(self.state.read_ids(ids)))
 
     def threads(self, *, since: str | None = None, min_sources: int = 2) -> list[Thread]:
+        from briefing_tui.store.threads import threads
+
         self.update_threads()
         with self._lock:
             return threads(self.cache.conn, since=since, min_sources=min_sources)
@@ -1312,6 +1325,8 @@ class Library:
     def digest_day(self, day: str | None = None, step: int = 0) -> str | None:
         """``day`` itself, or the nearest day with issues before (-1) or after it (1); without a
         day: the newest day that has unread stories, else the newest day."""
+        from briefing_tui.store.threads import neighbour_day
+
         with self._lock:
             conn = self.cache.conn
             if day is None:
@@ -1325,6 +1340,9 @@ class Library:
 
     def digest(self, day: str | None = None) -> Digest:
         """Every issue of ``day`` (default: :meth:`digest_day`), thread by thread."""
+        from briefing_tui.digest import build_digest
+        from briefing_tui.store.threads import day_pieces, thread_of_number
+
         self.update_threads()
         day = day or self.digest_day()
         if day is None:

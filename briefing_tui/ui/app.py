@@ -17,7 +17,6 @@ from briefing_tui.paths import Locations
 from briefing_tui.session import Session, load_session, save_session
 from briefing_tui.ui.commands import ReaderCommands
 from briefing_tui.ui.keys import keymap_conflicts, known_binding_ids
-from briefing_tui.ui.screens.dialogs import ErrorScreen
 from briefing_tui.ui.messages import Listing
 from briefing_tui.ui.screens.reader import ReaderScreen, list_issues
 
@@ -69,6 +68,8 @@ class BriefingApp(App):
         try:
             self.library = Library(self.locations, self.config)
         except StoreError as error:
+            from briefing_tui.ui.screens.dialogs import ErrorScreen
+
             self.push_screen(ErrorScreen(str(error)))
             return
         # The first page of the issue list is read here, with the library's opening and before
@@ -114,6 +115,8 @@ class BriefingApp(App):
             print(f"briefing-tui: could not save {self.locations.session_file}: {error.strerror or error}", file=sys.stderr)
 
     def _apply_keymap(self) -> None:
+        if not self.config.keys:
+            return
         known = known_binding_ids()
         unknown = sorted(set(self.config.keys) - known)
         self.keymap_overrides = {key: value for key, value in self.config.keys.items() if key in known}

@@ -1,11 +1,14 @@
 """Key bindings: the groups shown on the help screen, and user rebinding from the config.
 
 Every binding has an id; ``[keys]`` in config.toml maps ids to comma-separated keys, applied
-with ``App.set_keymap``. Nothing here imports a screen: the classes are found by walking the
-subclasses of DOMNode, so the help screen and the palette show whatever the screens declare.
+with ``App.set_keymap``. The classes are found by walking the subclasses of DOMNode, so the
+help screen and the palette show whatever the screens declare; the screens that the reader
+opens on demand (imported then, to keep them off the first screen's path) are imported first.
 """
 
 from __future__ import annotations
+
+import importlib
 
 from textual.app import App
 from textual.binding import Binding
@@ -29,8 +32,22 @@ GROUP_ORDER = (
 )
 
 
+#: The modules of every screen and pane that declares keys.
+UI_MODULES = (
+    "briefing_tui.ui.app",
+    "briefing_tui.ui.screens.dialogs",
+    "briefing_tui.ui.screens.feeds",
+    "briefing_tui.ui.screens.help",
+    "briefing_tui.ui.screens.reader",
+    "briefing_tui.ui.screens.search",
+    "briefing_tui.ui.screens.today",
+)
+
+
 def _keyed_classes() -> list[type[DOMNode]]:
     """Every screen and widget class of briefing-tui that declares a ``HELP_GROUP``."""
+    for name in UI_MODULES:
+        importlib.import_module(name)
     found, pending = [], [DOMNode]
     while pending:
         cls = pending.pop()

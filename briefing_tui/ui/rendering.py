@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Group, RenderableType
@@ -17,8 +18,11 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from briefing_tui.library import DigestRow, IssueView, SearchHit, ThreadMember
+from briefing_tui.library import IssueView, SearchHit
 from briefing_tui.model import Briefing, Link, Story, is_picture_line
+
+if TYPE_CHECKING:
+    from briefing_tui.library import DigestRow, ThreadMember
 
 
 #: Longest piece of text shown in one row or paragraph.

@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import platformdirs
 from rich.text import Text
@@ -29,24 +29,24 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from briefing_tui.config import Config
-from briefing_tui.library import ISSUE_ORDERS, AddResult, FeedInfo, IssueSummary, IssueView, Library, StoreError, ThreadMember
+from briefing_tui.library import ISSUE_ORDERS, AddResult, FeedInfo, IssueSummary, IssueView, Library, StoreError
 from briefing_tui.model import Link, ShortlistItem, Story
 from briefing_tui.samples import sample_paths
 from briefing_tui.session import Session
 from briefing_tui.ui import rendering
 from briefing_tui.ui.browser import open_url
 from briefing_tui.ui.messages import IssueLoaded, IssuesListed, Listing, RefreshFinished, RefreshProgress, SampleImported, ThreadsPlaced
-from briefing_tui.ui.screens.dialogs import AddFeedScreen, ConfirmScreen, LinkPickerScreen, ThreadScreen
-from briefing_tui.ui.screens.feeds import FeedsScreen, added_message
-from briefing_tui.ui.screens.help import HelpScreen
-from briefing_tui.ui.screens.search import SearchJump, SearchScreen
-from briefing_tui.ui.screens.today import TodayScreen
 from briefing_tui.ui.widgets.issue_list import PAGE, IssueList
 from briefing_tui.ui.widgets.item_list import Item, ItemList, item_of, links_of, section_title
 from briefing_tui.ui.widgets.section_list import SectionList
 from briefing_tui.ui.widgets.story_view import StoryView
 from briefing_tui.ui.widgets.thread_list import ThreadList
 from briefing_tui.ui.writes import StateWriter
+
+if TYPE_CHECKING:
+    from briefing_tui.library import ThreadMember
+    from briefing_tui.ui.screens.search import SearchJump
+
 
 #: Sections where a search hit is inside a story: the hit opens the story.
 _STORY_SECTIONS = ("headlines", "lead", "body")
@@ -609,6 +609,7 @@ class ReaderScreen(Screen):
         self.writer.save("Read marks", lambda: self.library.mark_issue_read(issue_id), then=done)
 
     def action_mark_listed_read(self) -> None:
+        from briefing_tui.ui.screens.dialogs import ConfirmScreen
         source = self.source_filter
         whose = f"from {rendering.shown(source, 40)} " if source else ""
         self.app.push_screen(
@@ -757,6 +758,7 @@ class ReaderScreen(Screen):
     def follow(self, links: list[Link], item: Item | None) -> None:
         """Open a link of ``item`` (a picker when it has several; the issue's web page when it
         has none); a quick item is read once its link is followed, as a story is once opened."""
+        from briefing_tui.ui.screens.dialogs import LinkPickerScreen
         if not links and self.view is not None and self.view.briefing.url:
             links = [Link(self.view.briefing.title, self.view.briefing.url)]
         if not links:
@@ -772,9 +774,11 @@ class ReaderScreen(Screen):
 
     # -- search, threads, today ------------------------------------------------------------------
     def action_search(self) -> None:
+        from briefing_tui.ui.screens.search import SearchScreen
         self.app.push_screen(SearchScreen(self.library, self.last_query), self.jump_from_search)
 
     def action_starred(self) -> None:
+        from briefing_tui.ui.screens.search import SearchScreen
         self.app.push_screen(SearchScreen(self.library, "is:starred"), self.jump_from_search)
 
     def jump_from_search(self, jump: SearchJump | None) -> None:
@@ -831,6 +835,7 @@ class ReaderScreen(Screen):
 
     def action_thread(self) -> None:
         """Show who else covered the story under the cursor (or this article)."""
+        from briefing_tui.ui.screens.dialogs import ThreadScreen
         view = self.view
         if view is None:
             return
@@ -849,6 +854,7 @@ class ReaderScreen(Screen):
             self.app.notify("No other issue covered this.", markup=False)
 
     def action_today(self, day: str | None = None) -> None:
+        from briefing_tui.ui.screens.today import TodayScreen
         self.app.push_screen(TodayScreen(self.library, day), self._open_from_today)
 
     def _open_from_today(self, member: ThreadMember | None) -> None:
@@ -925,9 +931,11 @@ class ReaderScreen(Screen):
             self.open_current_issue()
 
     def action_add_feed(self) -> None:
+        from briefing_tui.ui.screens.dialogs import AddFeedScreen
         self.app.push_screen(AddFeedScreen(self.library), self._feed_added)
 
     def _feed_added(self, added: AddResult | None) -> None:
+        from briefing_tui.ui.screens.feeds import added_message
         if added is None:
             return
         self.app.notify(added_message(added), markup=False)
@@ -935,6 +943,7 @@ class ReaderScreen(Screen):
             self.reload_issues(keep=self.view.id if self.view else None, then=self._refreshed)
 
     def action_feeds(self) -> None:
+        from briefing_tui.ui.screens.feeds import FeedsScreen
         self.app.push_screen(FeedsScreen(self.library), self._feeds_closed)
 
     def _feeds_closed(self, feed: FeedInfo | None) -> None:
@@ -970,6 +979,7 @@ class ReaderScreen(Screen):
         self._from_thread(self.app.notify, f"Saved {path}", markup=False)
 
     def action_help(self) -> None:
+        from briefing_tui.ui.screens.help import HelpScreen
         self.app.push_screen(HelpScreen())
 
     def show_empty(self, message: Text) -> None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from briefing_tui.library import ThreadMember, ThreadView
+from briefing_tui.library import ThreadView
 from briefing_tui.ui import rendering
 from briefing_tui.ui.widgets.titles import DisplayTitles
+
+if TYPE_CHECKING:
+    from briefing_tui.library import ThreadMember
 
 
 class MemberOption(Option):
