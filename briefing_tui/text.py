@@ -8,7 +8,6 @@ Every string the parser hands out has been through :func:`clean_text`, and every
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -51,6 +50,13 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
+def unescape(text: str) -> str:
+    """HTML character references decoded (html.entities, a large table, is loaded on first use)."""
+    from html import unescape as decode
+
+    return decode(text)
+
+
 def strip_controls(text: str) -> str:
     """Remove escape sequences and control characters, keeping newlines and tabs."""
     if not text:
@@ -74,7 +80,7 @@ def clean_text(text: str | None, *, decode_entities: bool = True, multiline: boo
     if not text:
         return ""
     if decode_entities and "&" in text:
-        text = html.unescape(text)
+        text = unescape(text)
     if not multiline:
         # Most text is printable once its line breaks are spaces: then there is nothing to strip
         # (isprintable() is False for every control, format and bidi character).
@@ -95,7 +101,7 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
     """Return ``url`` if it is an http, https or mailto URL (resolved against ``base``), else None."""
     if not url or len(url) > MAX_URL_CHARS:
         return None
-    url = strip_controls(html.unescape(url) if "&" in url else url)
+    url = strip_controls(unescape(url) if "&" in url else url)
     url = "".join(url.split())  # no whitespace inside a URL
     if not url:
         return None

@@ -6,7 +6,6 @@ aside and started afresh. Read marks never live here (see :mod:`briefing_tui.sto
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -14,12 +13,15 @@ from contextlib import contextmanager
 from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing_tui.model import Briefing
 from briefing_tui.store.db import check_schema, connect, friendly, migrate, move_aside, now_iso, open_or_recover
 from briefing_tui.store.query import SECTION_COLUMNS, SearchQuery
-from briefing_tui.store.snippets import Highlighter
 from briefing_tui.text import truncate
+
+if TYPE_CHECKING:
+    from briefing_tui.store.snippets import Highlighter
 
 #: The full-text table's text columns, in the order of SECTION_COLUMNS.
 _FTS_TEXT_COLUMNS = ("headlines", "lead", "unpacked", "bottom_line", "body", "shortlist", "refs")
@@ -227,11 +229,15 @@ class FeedState:
 
 
 def issue_id_for(origin: str, key: str) -> str:
-    return "i-" + hashlib.blake2b(f"{origin}\x1f{key}".encode(), digest_size=6).hexdigest()
+    from hashlib import blake2b
+
+    return "i-" + blake2b(f"{origin}\x1f{key}".encode(), digest_size=6).hexdigest()
 
 
 def _raw_hash(raw: str) -> str:
-    return hashlib.blake2b(raw.encode("utf-8", "replace"), digest_size=16).hexdigest()
+    from hashlib import blake2b
+
+    return blake2b(raw.encode("utf-8", "replace"), digest_size=16).hexdigest()
 
 
 def _sort_key(date: str | None, published: str | None, fetched: str) -> str:
@@ -819,6 +825,8 @@ class Cache:
                 ranked,
             )
         }
+        from briefing_tui.store.snippets import Highlighter
+
         highlighter = Highlighter(query)
         only = SECTION_COLUMNS.index(query.section) if query.section in SECTION_COLUMNS else None
         hits = []
@@ -879,6 +887,8 @@ class Cache:
             )
         starred = {row[0] for row in self.conn.execute("SELECT item_id FROM rs.stars")} if query.starred else None
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        from briefing_tui.store.snippets import Highlighter
+
         highlighter = Highlighter(query)
         hits: list[SearchHit] = []
         issues = self.conn.execute(

@@ -4,9 +4,7 @@ reader served to a web browser opens the link in a new tab there."""
 
 from __future__ import annotations
 
-import shlex
 import subprocess
-import webbrowser
 from pathlib import Path
 
 from textual.app import App, SuspendNotSupported
@@ -20,6 +18,9 @@ TEXT_BROWSERS = frozenset({"w3m", "lynx", "links", "links2", "elinks", "www-brow
 def terminal_browser(url: str) -> list[str] | None:
     """The command line of the browser webbrowser would use, when it is a text-mode one
     ($BROWSER naming w3m, or no graphical browser and w3m/lynx installed); else None."""
+    import shlex
+    import webbrowser
+
     try:
         browser = webbrowser.get()
     except webbrowser.Error:
@@ -72,6 +73,8 @@ def _run_in_terminal(app: App, command: list[str]) -> None:
 
 def _open_in_browser(app: App, url: str) -> None:
     """In a worker thread: webbrowser.open can block while it starts a browser."""
+    import webbrowser
+
     try:
         opened = webbrowser.open(url)
     except Exception as error:  # noqa: BLE001 - a broken $BROWSER must not crash the reader

@@ -31,7 +31,6 @@ from textual.worker import get_current_worker
 from briefing_tui.config import Config
 from briefing_tui.library import ISSUE_ORDERS, AddResult, FeedInfo, IssueSummary, IssueView, Library, StoreError
 from briefing_tui.model import Link, ShortlistItem, Story
-from briefing_tui.samples import sample_paths
 from briefing_tui.session import Session
 from briefing_tui.ui import rendering
 from briefing_tui.ui.browser import open_url
@@ -273,6 +272,8 @@ class ReaderScreen(Screen):
 
     @work(thread=True, exclusive=True, group="import")
     def import_sample(self) -> None:
+        from briefing_tui.samples import sample_paths
+
         report = self.library.import_paths([str(path) for path in sample_paths()])
         self.post_message(SampleImported(report))
 
