@@ -1249,7 +1249,7 @@ async def test_first_run_imports_the_sample_and_says_how_to_add_feeds():
 
 
 async def test_first_run_without_a_sample_still_says_how_to_add_feeds(monkeypatch):
-    monkeypatch.setattr("briefing_tui.ui.screens.reader.sample_paths", lambda: [])
+    monkeypatch.setattr("briefing_tui.samples.sample_paths", lambda: [])
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
