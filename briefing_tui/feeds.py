@@ -204,9 +204,16 @@ _PLAIN_ITEM_TAGS = frozenset(
     {"title", "link", "guid", "pubDate", "description", _CONTENT_NS, "author", "category", "comments",
      "enclosure", "source", "{http://purl.org/dc/elements/1.1/}creator"}
 )
-_C1 = re.compile("[\x80-\x9f]")
+#: A C1 control character (U+0080-U+009F) as UTF-8: searching the encoded text is much faster
+#: than a character class over the str.
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 _XML_ENCODING = re.compile(rb"^<\?xml[^>]*encoding=[\"']([A-Za-z0-9_.:-]+)")
 _LOOKS_LIKE_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+
+
+def _has_c1(text: str) -> bool:
+    """Whether ``text`` holds a C1 control character (text mis-decoded from cp1252 or twice)."""
+    return not text.isascii() and _C1_UTF8.search(text.encode("utf-8", "surrogatepass")) is not None
 
 
 def _plain_text_title(raw: str | None) -> tuple[str, str | None]:
@@ -255,7 +262,7 @@ def _plain_rss(data: bytes, url: str | None) -> Feed | None:
         description = (item.findtext("description") or "").strip()
         encoded = (item.findtext(_CONTENT_NS) or "").strip()
         content = encoded if len(encoded) >= len(description) and encoded else description
-        if _C1.search(content) or _C1.search(raw_title):
+        if _has_c1(content) or _has_c1(raw_title):
             return None  # mis-encoded text: feedparser repairs cp1252 quotes and double encoding
         moment = _rfc822(item.findtext("pubDate"))
         entries.append(

@@ -379,3 +379,21 @@ def test_bidi_marks_and_tag_characters_are_removed_from_feed_text(tmp_path):
         assert not any(ch in text for ch in "\u200e\u200f\u061c") and not any(0xE0000 <= ord(ch) <= 0xE007F for ch in text)
     finally:
         library.close()
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["It\u0092s here \u2014 and so on", "It&#146;s here", "It&#x92;s here"],
+    ids=["utf8-c1", "decimal-reference", "hex-reference"],
+)
+def test_cp1252_quotes_mis_decoded_in_a_feed_are_repaired(body):
+    from briefing_tui.feeds import parse_feed
+
+    data = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        f"<item><title>One</title><guid>1</guid><description>{body}</description></item>"
+        "</channel></rss>"
+    ).encode()
+    content = parse_feed(data).entries[0].content
+    assert "It\u2019s here" in content
+    assert not any("\x80" <= ch <= "\x9f" for ch in content)
