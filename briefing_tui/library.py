@@ -923,16 +923,16 @@ class Library:
         from briefing_tui.ingest import shell_briefing
 
         try:
-            with self.cache.entry():
-                _id, status = self.cache.store_raw(
-                    origin=origin,
-                    key=issue.key,
-                    raw=issue.raw,
-                    content_type=issue.content_type,
-                    hints=issue.hints,
-                    shell=shell_briefing(issue.hints),
-                    scope=issue.scope,
-                )
+            # store_raw undoes a failed entry alone (a new one is written by a single statement)
+            _id, status = self.cache.store_raw(
+                origin=origin,
+                key=issue.key,
+                raw=issue.raw,
+                content_type=issue.content_type,
+                hints=issue.hints,
+                shell=shell_briefing(issue.hints),
+                scope=issue.scope,
+            )
         except StoreError:
             raise
         except Exception as error:  # noqa: BLE001 - the entry's own data, reported and skipped

@@ -83,6 +83,32 @@ def test_an_entry_that_cannot_be_stored_is_undone_alone_and_reported(tmp_path):
         library.close()
 
 
+def test_a_raw_entry_that_cannot_be_stored_is_skipped_alone_new_or_changed(tmp_path):
+    """Phase one of a refresh (entries stored unparsed): a bad entry is reported, the others kept."""
+
+    def raw_issue(key: str, raw: str) -> ParsedIssue:
+        return ParsedIssue(key=key, raw=raw, content_type="text/html", hints={"title": key}, briefing=None)
+
+    library = Library(Locations.resolve())
+    try:
+        from briefing_tui.library import FeedOutcome
+
+        first = FeedOutcome("https://example.com/feed", None, "updated")
+        with library.cache.transaction():
+            library._store_outcome("https://example.com/feed", [raw_issue("bad", "raw \ud800 text"),
+                                                                raw_issue("good", "<p>Fine</p>")], first)
+        assert first.new == 1 and first.skipped[0].startswith("'bad' not stored")
+        second = FeedOutcome("https://example.com/feed", None, "updated")
+        with library.cache.transaction():
+            library._store_outcome("https://example.com/feed", [raw_issue("good", "<p>Fine \udc00 again</p>"),
+                                                                raw_issue("next", "<p>Next</p>")], second)
+        assert second.new == 1 and second.skipped[0].startswith("'good' not stored")
+        assert sorted(summary.title for summary in library.issues()) == ["good", "next"]
+        assert library.cache.conn.execute("SELECT raw FROM issues WHERE title = 'good'").fetchone()[0] == "<p>Fine</p>"
+    finally:
+        library.close()
+
+
 def test_a_redirect_to_mailto_or_javascript_fails_that_feed_only(tmp_path):
     server = FeedServer()
     try:

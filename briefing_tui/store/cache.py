@@ -522,20 +522,35 @@ class Cache:
         """
         issue_id = issue_id_for(scope or origin, key)
         raw_hash = _raw_hash(raw)
-        row = self.conn.execute(
-            "SELECT raw_hash, parser_version, origin, indexed FROM issues WHERE id = ?", (issue_id,)
-        ).fetchone()
-        if row and row[2] != origin and row[2].startswith("import") and not origin.startswith("import"):
+        try:
+            row = self.conn.execute(
+                "SELECT raw_hash, parser_version, origin, indexed FROM issues WHERE id = ?", (issue_id,)
+            ).fetchone()
+            if row is None:
+                # a single statement, which SQLite applies whole or not at all: no savepoint
+                self._insert_raw(issue_id, origin, key, raw, raw_hash, content_type, hints, shell)
+                return issue_id, "new"
+        except sqlite3.OperationalError as error:
+            raise friendly(error, self.path) from error  # as entry() does
+        with self.entry():
+            return self._update_raw(row, issue_id, origin, raw, raw_hash, content_type, hints)
+
+    def _update_raw(self, row, issue_id, origin, raw, raw_hash, content_type, hints) -> tuple[str, str]:
+        """A raw entry stored before: moved from an import to its subscription, and kept again
+        (to be indexed anew) when its text or the parser changed."""
+        if row[2] != origin and row[2].startswith("import") and not origin.startswith("import"):
             self.conn.execute("UPDATE issues SET origin = ? WHERE id = ?", (origin, issue_id))
-        if row and row[0] == raw_hash and (row[1] == PARSER_VERSION or not row[3]):
+        if row[0] == raw_hash and (row[1] == PARSER_VERSION or not row[3]):
             return issue_id, "unchanged"
-        if row:
-            self.conn.execute(
-                "UPDATE issues SET raw = ?, raw_hash = ?, content_type = ?, hints = ?, position = ?, indexed = 0"
-                " WHERE id = ?",
-                (raw, raw_hash, content_type, json.dumps(hints, ensure_ascii=False), int(hints.get("position") or 0), issue_id),
-            )
-            return issue_id, "updated"
+        self.conn.execute(
+            "UPDATE issues SET raw = ?, raw_hash = ?, content_type = ?, hints = ?, position = ?, indexed = 0"
+            " WHERE id = ?",
+            (raw, raw_hash, content_type, json.dumps(hints, ensure_ascii=False), int(hints.get("position") or 0), issue_id),
+        )
+        return issue_id, "updated"
+
+    def _insert_raw(self, issue_id, origin, key, raw, raw_hash, content_type, hints, shell) -> None:
+        """A new raw entry, listed with its shell (one statement)."""
         fetched = now_iso()
         self.conn.execute(
             "INSERT INTO issues (id, origin, key, title, source, date, sort_date, url, stories, shortlist,"
@@ -559,7 +574,6 @@ class Cache:
                 int(hints.get("position") or 0),
             ),
         )
-        return issue_id, "new"
 
     def unindexed(self, limit: int, after: tuple[str, str] | None = None) -> list[tuple[str, str, str, str, str | None, dict, bool]]:
         """Issues stored unparsed, newest first: (sort key, id, origin, raw, content type,
