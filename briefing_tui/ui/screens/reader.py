@@ -180,6 +180,7 @@ class ReaderScreen(Screen):
             self.set_interval(self.config.refresh_minutes * 60, self._timed_refresh, name="timed refresh")
 
     def _mount_rest(self) -> None:
+        """After the first frame: the footer, and the story pane, so the first story opens at once."""
         self.mount(Footer())
         self.story_pane  # noqa: B018 - mounted now, ready when the first story opens
 
