@@ -441,6 +441,11 @@ def _start_parsing(entries: list, pool: Executor | None, parse: Callable[[list],
     return collect
 
 
+def _not_stored(key: str, error: Exception) -> str:
+    """The line that reports an entry skipped because it could not be stored."""
+    return f"{clean_text(key)[:80]!r} not stored: {clean_text(str(error))[:160]}"
+
+
 class Library:
     def __init__(self, locations: Locations, config: Config | None = None):
         self.locations = locations
@@ -912,7 +917,7 @@ class Library:
         except StoreError:
             raise
         except Exception as error:  # noqa: BLE001 - the entry's own data, reported and skipped
-            skipped.append(f"{clean_text(issue.key)[:80]!r} not stored: {clean_text(str(error))[:160]}")
+            skipped.append(_not_stored(issue.key, error))
             return None
         if status == "updated" and before is not None:
             self._carry_marks(issue_id, before, issue.briefing)
@@ -936,7 +941,7 @@ class Library:
         except StoreError:
             raise
         except Exception as error:  # noqa: BLE001 - the entry's own data, reported and skipped
-            skipped.append(f"{clean_text(issue.key)[:80]!r} not stored: {clean_text(str(error))[:160]}")
+            skipped.append(_not_stored(issue.key, error))
             return None
         return status
 
