@@ -60,6 +60,14 @@ def _wait_for(session: str, text: str, timeout: float = 20.0) -> str:
     raise AssertionError(f"{text!r} never showed; the screen was:\n{screen}")
 
 
+def _open_the_link(session: str) -> None:
+    """Open the one issue's story, then its link (o)."""
+    _wait_for(session, "Issues 1")
+    subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+    _wait_for(session, "A story with a link")
+    subprocess.run(["tmux", "send-keys", "-t", session, "o"], check=True)
+
+
 def _reader_in_tmux(tmp_path, url: str) -> str:
     """The reader with BROWSER=w3m in a new 80x24 tmux session, its one issue's story linking
     to ``url``; the session's name."""
@@ -94,10 +102,7 @@ def test_w3m_round_trip_leaves_the_reader_intact(tmp_path, isolated_dirs):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     session = _reader_in_tmux(tmp_path, f"http://127.0.0.1:{server.server_port}/page.html")
     try:
-        _wait_for(session, "Issues 1")
-        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
-        _wait_for(session, "A story with a link")
-        subprocess.run(["tmux", "send-keys", "-t", session, "o"], check=True)
+        _open_the_link(session)
         page = _wait_for(session, "Hello from the page")
         assert "Issues 1" not in page  # w3m has the whole screen, nothing of the reader over it
         subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
@@ -122,10 +127,7 @@ def test_a_browser_that_cannot_load_the_page_is_reported(tmp_path, isolated_dirs
     closed.close()  # nothing listens there: w3m says it cannot load the page and leaves
     session = _reader_in_tmux(tmp_path, f"http://127.0.0.1:{port}/page.html")
     try:
-        _wait_for(session, "Issues 1")
-        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
-        _wait_for(session, "A story with a link")
-        subprocess.run(["tmux", "send-keys", "-t", session, "o"], check=True)
+        _open_the_link(session)
         back = _wait_for(session, "exited with status")
         assert "w3m exited with status" in back and "A story with a link" in back
     finally:

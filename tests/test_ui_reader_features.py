@@ -23,7 +23,6 @@ from briefing_tui.ui.widgets.section_list import SectionList
 from briefing_tui.ui.widgets.story_view import StoryView
 from tests.feedserver import Issue, rss_feed
 from tests.ui_support import (
-    subscribe,
     NEWER_TITLE,
     OLDER_TITLE,
     UI_FIXTURES,
@@ -32,9 +31,11 @@ from tests.ui_support import (
     import_fixtures,
     locations,
     new_app,
+    press_settled,
     read_ids,
     screen_text,
     settle,
+    subscribe,
     write_config,
 )
 
@@ -166,10 +167,7 @@ async def test_o_in_the_whole_issue_offers_every_link_it_numbers(opened):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         reader, _issues, _sections, _items, story = parts(app)
-        await pilot.press("j")  # the older issue: stories with links, a shortlist, references
-        await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
+        await press_settled(pilot, "j", "w")  # the older issue: stories with links, a shortlist, references
         briefing = reader.view.briefing
         story_links = [link for s in briefing.stories for link in s.links]
         assert len(story_links) >= 3
@@ -196,10 +194,7 @@ async def test_keys_typed_faster_than_a_redraw_each_scroll_a_line():
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         _reader, _issues, _sections, _items, story = parts(app)
-        await pilot.press("j")
-        await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
+        await press_settled(pilot, "j", "w")
         assert story.max_scroll_y > 12
         await pilot.press(*["j"] * 10)  # no pause between the keys
         await settle(pilot)
@@ -227,10 +222,7 @@ async def test_w_shows_the_scroll_position_on_the_bottom_border():
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         _reader, _issues, _sections, _items, story = parts(app)
-        await pilot.press("j")
-        await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
+        await press_settled(pilot, "j", "w")
         assert story.max_scroll_y > 0  # the document is taller than the pane
         assert story.scroll_y == 0 and story.border_subtitle in (None, "0%")
         await pilot.press("space")
@@ -256,10 +248,7 @@ async def test_a_story_that_fits_shows_no_position_after_the_whole_issue():
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
         _reader, _issues, _sections, items, story = parts(app)
-        await pilot.press("j")
-        await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
+        await press_settled(pilot, "j", "w")
         assert story.max_scroll_y > 0
         await pilot.press("G")
         await pilot.pause()

@@ -149,6 +149,13 @@ async def settle(pilot: Pilot, rounds: int = 40) -> None:
             quiet = 0
 
 
+async def press_settled(pilot: Pilot, *keys: str) -> None:
+    """Press each key in turn and let the app settle after each."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 def screen_text(app) -> str:
     """The text of the active screen as drawn now, one line per terminal row."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
