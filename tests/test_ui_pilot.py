@@ -1522,3 +1522,16 @@ async def test_the_palette_offers_no_textual_commands_a_reader_has_no_use_for():
         await settle(pilot)
         assert "Screenshot" not in screen_text(app)
         await pilot.press("escape")
+
+
+async def test_the_footer_lists_the_keys_before_any_key_is_pressed():
+    """The footer is mounted after the first frame; it must still show the keys at once."""
+    from textual.widgets import Footer
+
+    import_fixtures()
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(Footer)
+        shown = " ".join(str(key.description) for key in footer.children)
+        assert "Help" in shown and "Quit" in shown

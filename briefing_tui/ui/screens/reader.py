@@ -179,9 +179,11 @@ class ReaderScreen(Screen):
         if self.config.refresh_minutes:
             self.set_interval(self.config.refresh_minutes * 60, self._timed_refresh, name="timed refresh")
 
-    def _mount_rest(self) -> None:
+    async def _mount_rest(self) -> None:
         """After the first frame: the footer, and the story pane, so the first story opens at once."""
-        self.mount(Footer())
+        await self.mount(Footer())
+        # A footer lists keys when the screen announces its bindings, which it did at start-up.
+        self.refresh_bindings()
         self.story_pane  # noqa: B018 - mounted now, ready when the first story opens
 
     def _hide_story(self) -> None:
