@@ -56,6 +56,8 @@ INDEX_POOL_THRESHOLD = 200
 INDEX_BATCH = 200
 #: Entries per task sent to a worker process.
 INDEX_CHUNK = 25
+#: Read the pieces of issues to thread in worker processes when at least this many wait.
+THREAD_POOL_THRESHOLD = 800
 #: The feeds a web page names that adding the page tries, in order, before giving up.
 MAX_FEED_LINKS_TRIED = 3
 
@@ -1293,20 +1295,27 @@ class Library:
     def update_threads(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Place every pending issue's stories in threads, a chunk at a time (other calls are
         served between chunks); returns how many issues were placed."""
+        from briefing_tui.ingest import parse_pool
         from briefing_tui.store.threads import Threader
 
         threader = Threader(self.cache.conn, self.cache.transaction)
         with self._lock:
             total = threader.pending()
+        if total >= THREAD_POOL_THRESHOLD:
+            threader.pool = parse_pool()
         done = 0
-        while True:
-            with self._lock:
-                placed = threader.step()
-            if not placed:
-                return done
-            done += placed
-            if progress:
-                progress(done, max(total, done))
+        try:
+            while True:
+                with self._lock:
+                    placed = threader.step()
+                if not placed:
+                    return done
+                done += placed
+                if progress:
+                    progress(done, max(total, done))
+        finally:
+            if threader.pool is not None:
+                threader.pool.shutdown(wait=False, cancel_futures=True)
 
     def thread(self, issue_id: str, item_id: str | None) -> ThreadView | None:
         """The thread of a story (or of a story-less issue, item_id None), with read marks."""

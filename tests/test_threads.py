@@ -340,6 +340,72 @@ def test_threading_sees_what_another_program_placed_meanwhile():
         first.close()
 
 
+def _unplace(library: Library) -> None:
+    """Forget every thread, as a cache made before threads existed."""
+    with library.cache.transaction():
+        library.cache.conn.execute("DELETE FROM pieces")
+        library.cache.conn.execute("DELETE FROM term_counts")
+        library.cache.conn.execute("UPDATE issues SET threaded = 0")
+
+
+def test_pieces_read_in_worker_processes_give_the_same_threads(monkeypatch):
+    """Many issues to thread: their pieces are read in a process pool, a chunk ahead."""
+    from briefing_tui.ingest import parse_pool
+    from briefing_tui.store import threads as store_threads
+
+    pool = parse_pool(2)
+    if pool is None:
+        pytest.skip("one core: threading reads pieces in this process")
+    library = open_library()
+    try:
+        import_files(library, *labelled_files())
+        expected = partition(library)
+        assert expected
+        _unplace(library)
+        monkeypatch.setattr(store_threads, "CHUNK", 7)  # many chunks, each read ahead of its placing
+        monkeypatch.setattr(store_threads, "AHEAD_TASK", 3)
+        submitted = []
+        real_submit = pool.submit
+        monkeypatch.setattr(pool, "submit", lambda *args: submitted.append(args) or real_submit(*args))
+        threader = store_threads.Threader(library.cache.conn, library.cache.transaction, pool)
+        while threader.step():
+            pass
+        assert len(submitted) > 2
+        assert partition(library) == expected
+    finally:
+        pool.shutdown()
+        library.close()
+
+
+def test_pieces_read_ahead_are_not_used_when_the_issue_changed_since(monkeypatch):
+    from briefing_tui.ingest import parse_pool
+    from briefing_tui.store import threads as store_threads
+
+    pool = parse_pool(2)
+    if pool is None:
+        pytest.skip("one core: threading reads pieces in this process")
+    library = open_library()
+    try:
+        _put(library, _helix(0, "A"))
+        _put(library, _helix(1, "B"))
+        monkeypatch.setattr(store_threads, "CHUNK", 1)
+        threader = store_threads.Threader(library.cache.conn, library.cache.transaction, pool)
+        assert threader.step() == 1  # the other issue's pieces are being read meanwhile
+        (source,) = library.cache.conn.execute("SELECT source FROM issues WHERE threaded = 0").fetchone()
+        changed = _helix(0 if source == "A" else 1, source)
+        story = changed.stories[0]
+        _put(library, replace(changed, stories=(replace(story, lead=story.lead + " Regulators in Zanzibar opened an inquiry."),)))
+        assert threader.step() == 1
+        terms = library.cache.conn.execute(
+            "SELECT p.terms FROM pieces p JOIN issues i ON i.id = p.issue_id WHERE i.source = ?", (source,)
+        ).fetchone()[0]
+        assert "zanzibar" in terms
+        assert _sources(library) == [["A", "B"]]
+    finally:
+        pool.shutdown()
+        library.close()
+
+
 # -- command line --------------------------------------------------------------------------------
 def cli(capsys, *argv: str) -> tuple[int, str, str]:
     code = main([str(arg) for arg in argv])

@@ -15,6 +15,7 @@ import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -33,6 +34,8 @@ from briefing_tui.threads import (
 
 #: Issues read per pass; their pieces' term counts are written before any of them is placed.
 CHUNK = 400
+#: Issues per task when the pieces of a chunk are read in a process pool.
+AHEAD_TASK = 50
 #: Pieces of the window that one term may lead to; commoner terms say nothing about an event
 #: and would make a day of 500 issues cost the square of its size.
 MAX_POSTINGS = 64
@@ -114,12 +117,37 @@ def _days_around(day: str) -> list[str]:
     return [(middle + timedelta(days=offset)).isoformat() for offset in range(-WINDOW_DAYS, WINDOW_DAYS + 1)]
 
 
-class Threader:
-    """Places the pieces of every issue not yet threaded, a chunk at a time (:meth:`step`)."""
+#: What stored_pieces gives for one issue: its pieces, or None when its briefing is unreadable.
+StoredPieces = list[tuple[str, str, dict[str, float]]] | None
 
-    def __init__(self, conn: sqlite3.Connection, transaction: Callable):
+
+def stored_pieces(briefings: list[str]) -> list[StoredPieces]:
+    """The pieces of each stored issue (its briefing as the cache keeps it, JSON). Reading them
+    is most of the cost of threading, and is done in a process pool for many issues."""
+    out: list[StoredPieces] = []
+    for data in briefings:
+        try:
+            briefing = Briefing.from_dict(json.loads(data))
+        except (ValueError, KeyError, TypeError):
+            out.append(None)
+            continue
+        out.append(pieces(briefing))
+    return out
+
+
+class Threader:
+    """Places the pieces of every issue not yet threaded, a chunk at a time (:meth:`step`).
+
+    With a process ``pool``, the pieces of the next chunk are read there while this one is
+    placed; a result is used only for the stored briefing it was read from.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, transaction: Callable, pool: Executor | None = None):
         self.conn = conn
         self.transaction = transaction
+        self.pool = pool
+        #: Issues whose pieces the pool is reading: id -> (stored briefing, task, place in it).
+        self._ahead: dict[str, tuple[str, Future, int]] = {}
         self._next_thread = 1
         #: The pieces of the days around the chunk being placed. They are kept from one chunk
         #: to the next (chunks go oldest first, so neighbours share most days) while no other
@@ -141,7 +169,7 @@ class Threader:
         """
         with self.transaction():
             rows = self.conn.execute(
-                "SELECT id, coalesce(date, substr(sort_date, 1, 10)), briefing FROM issues"
+                "SELECT id, coalesce(date, substr(sort_date, 1, 10)), briefing, sort_date FROM issues"
                 " WHERE threaded = 0 AND indexed = 1 ORDER BY sort_date, id LIMIT ?",
                 (CHUNK,),
             ).fetchall()
@@ -153,15 +181,48 @@ class Threader:
                     self._data_version = version
                 self._chunk += 1
                 try:
+                    if self.pool is not None:
+                        self._read_ahead(rows)
                     self._place_chunk(rows)
                 except BaseException:
                     self._days.clear()  # the transaction is undone: so is what was kept
                     self._data_version = None
+                    self._ahead.clear()
                     raise
         return len(rows)
 
+    def _read_ahead(self, rows: list[tuple[str, str, str, str]]) -> None:
+        """Have the pool read the pieces of this chunk (those it is not reading yet) and of the
+        next one, which it reads while this one is placed."""
+        following = self.conn.execute(
+            "SELECT id, briefing FROM issues WHERE threaded = 0 AND indexed = 1 AND (sort_date, id) > (?, ?)"
+            " ORDER BY sort_date, id LIMIT ?",
+            (rows[-1][3], rows[-1][0], CHUNK),
+        ).fetchall()
+        jobs = [(issue_id, data) for issue_id, _day, data, _sort in rows if issue_id not in self._ahead]
+        jobs += following
+        for start in range(0, len(jobs), AHEAD_TASK):
+            task = jobs[start : start + AHEAD_TASK]
+            try:
+                future = self.pool.submit(stored_pieces, [data for _id, data in task])
+            except Exception:  # noqa: BLE001 - a broken pool: the pieces are read here
+                self.pool = None
+                return
+            for place, (issue_id, data) in enumerate(task):
+                self._ahead[issue_id] = (data, future, place)
+
+    def _pieces(self, issue_id: str, data: str) -> StoredPieces:
+        """The issue's pieces: as the pool read them from this very briefing, else read here."""
+        ahead = self._ahead.pop(issue_id, None)
+        if ahead is not None and ahead[0] == data:
+            try:
+                return ahead[1].result()[ahead[2]]
+            except Exception:  # noqa: BLE001 - a worker died: read here
+                pass
+        return stored_pieces([data])[0]
+
     # -- one chunk -------------------------------------------------------------------------------
-    def _place_chunk(self, rows: list[tuple[str, str, str]]) -> None:
+    def _place_chunk(self, rows: list[tuple[str, str, str, str]]) -> None:
         new: list[tuple[_Piece, str]] = []
         again = {
             issue_id
@@ -173,15 +234,14 @@ class Threader:
         if again:  # issues placed before and changed since: their old pieces go
             for cached in self._days.values():
                 cached.drop(again)
-        for issue_id, day, data in rows:
+        for issue_id, day, data, _sort in rows:
             if issue_id in again:
                 self.conn.execute("DELETE FROM pieces WHERE issue_id = ?", (issue_id,))
-            try:
-                briefing = Briefing.from_dict(json.loads(data))
-            except (ValueError, KeyError, TypeError):
+            found = self._pieces(issue_id, data)
+            if found is None:
                 continue  # an unreadable stored issue has no pieces; it is still marked done
             seen: set[str] = set()
-            for item_id, title, terms in pieces(briefing):
+            for item_id, title, terms in found:
                 if item_id not in seen:
                     seen.add(item_id)
                     new.append((_Piece(issue_id, item_id, day or "", terms), title))
