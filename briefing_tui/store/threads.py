@@ -117,8 +117,9 @@ def _days_around(day: str) -> list[str]:
     return [(middle + timedelta(days=offset)).isoformat() for offset in range(-WINDOW_DAYS, WINDOW_DAYS + 1)]
 
 
-#: What stored_pieces gives for one issue: its pieces, or None when its briefing is unreadable.
-StoredPieces = list[tuple[str, str, dict[str, float]]] | None
+#: What stored_pieces gives for one issue: its pieces (item id, title, terms, terms encoded as
+#: the cache keeps them), or None when its briefing is unreadable.
+StoredPieces = list[tuple[str, str, dict[str, float], str]] | None
 
 
 def stored_pieces(briefings: list[str]) -> list[StoredPieces]:
@@ -131,7 +132,7 @@ def stored_pieces(briefings: list[str]) -> list[StoredPieces]:
         except (ValueError, KeyError, TypeError):
             out.append(None)
             continue
-        out.append(pieces(briefing))
+        out.append([(item_id, title, terms, encode_terms(terms)) for item_id, title, terms in pieces(briefing)])
     return out
 
 
@@ -223,7 +224,7 @@ class Threader:
 
     # -- one chunk -------------------------------------------------------------------------------
     def _place_chunk(self, rows: list[tuple[str, str, str, str]]) -> None:
-        new: list[tuple[_Piece, str]] = []
+        new: list[tuple[_Piece, str, str]] = []
         again = {
             issue_id
             for (issue_id,) in self.conn.execute(
@@ -241,19 +242,19 @@ class Threader:
             if found is None:
                 continue  # an unreadable stored issue has no pieces; it is still marked done
             seen: set[str] = set()
-            for item_id, title, terms in found:
+            for item_id, title, terms, encoded in found:
                 if item_id not in seen:
                     seen.add(item_id)
-                    new.append((_Piece(issue_id, item_id, day or "", terms), title))
-        rarity = self._count_terms([piece for piece, _title in new])
-        for piece, _title in new:
+                    new.append((_Piece(issue_id, item_id, day or "", terms), title, encoded))
+        rarity = self._count_terms([piece for piece, _title, _encoded in new])
+        for piece, _title, _encoded in new:
             near = _days_around(piece.day)
             self._load(near)
             piece.thread = self._choose_thread(piece, near, rarity)
             self._days[piece.day].add(piece)
         self.conn.executemany(
             "INSERT OR REPLACE INTO pieces (issue_id, item_id, day, title, thread, terms) VALUES (?, ?, ?, ?, ?, ?)",
-            [(p.issue_id, p.item_id, p.day, title, p.thread, encode_terms(p.terms)) for p, title in new],
+            [(p.issue_id, p.item_id, p.day, title, p.thread, encoded) for p, title, encoded in new],
         )
         self.conn.executemany("UPDATE issues SET threaded = 1 WHERE id = ?", [(row[0],) for row in rows])
 
@@ -321,7 +322,7 @@ class Threader:
                         hits[other] += 1
         candidates = []
         for other, shared in hits.items():
-            if shared < MIN_SHARED and crowded:
+            if shared < MIN_SHARED <= shared + len(crowded):
                 shared += sum(1 for term in crowded if other.has(term))
             if shared >= MIN_SHARED:
                 candidates.append(other)
