@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import sqlite3
 import stat
 import sys
@@ -592,11 +591,13 @@ def write_output(output: str, text: str) -> None:
     if not name or name in (".", ".."):  # "new-folder/": a directory that does not exist yet
         raise CommandError(f"{shown}: is a directory{refusal}")
     directory = directory or "."
+    from secrets import token_hex
+
     mode = stat.S_IMODE(info.st_mode) if info is not None else None
     temporary = None
     try:
         for _attempt in range(100):
-            candidate = os.path.join(directory, f".{name[:200]}.{secrets.token_hex(4)}.tmp")
+            candidate = os.path.join(directory, f".{name[:200]}.{token_hex(4)}.tmp")
             try:
                 # O_EXCL: a name that appeared meanwhile (even a symlink) is never opened
                 handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
@@ -808,9 +809,12 @@ def _section(value: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
     try:
-        args = parser.parse_args(argv)
+        if not argv:  # the reader, as most starts are: no need to build every command's parser
+            return cmd_read(argparse.Namespace())
+        args = build_parser().parse_args(argv)
         if args.command is None:
             return cmd_read(args)
         return args.func(args)
