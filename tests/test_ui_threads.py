@@ -539,6 +539,30 @@ async def test_today_walks_the_days_and_enter_reads_a_story():
         assert story.display and story.story_id == cat.story(TENSOR_14, SPARK_TENSOR)
 
 
+async def test_back_from_a_story_today_opened_the_cursor_is_on_its_row():
+    import_threads()
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "T", "left_square_bracket", "left_square_bracket")
+        assert app.screen.title == "Today · 2026-02-14"
+        await press(pilot, "j", "j", "j")
+        rows = app.screen.query_one(DigestList)
+        assert rows.highlighted == 3
+        opened = digest_rows(app)[3].row.first_unread
+        await press(pilot, "enter")
+        assert not isinstance(app.screen, TodayScreen)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, TodayScreen) and app.screen.title == "Today · 2026-02-14"
+        rows = app.screen.query_one(DigestList)
+        here = digest_rows(app)[rows.highlighted].row
+        assert (opened.issue_id, opened.item_id) in {(m.issue_id, m.item_id) for m in here.members}
+        assert rows.highlighted != 0
+        # another day starts at its top
+        await press(pilot, "right_square_bracket")
+        assert app.screen.title == "Today · 2026-02-15" and app.screen.query_one(DigestList).highlighted == 0
+
+
 async def test_today_groups_a_days_thread_and_opens_its_first_unread_member():
     cat = import_threads()
     app = new_app()

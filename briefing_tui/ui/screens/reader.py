@@ -857,19 +857,19 @@ class ReaderScreen(Screen):
         else:
             self.app.notify("No other issue covered this.", markup=False)
 
-    def action_today(self, day: str | None = None) -> None:
+    def action_today(self, day: str | None = None, at: ThreadMember | None = None) -> None:
         from briefing_tui.ui.screens.today import TodayScreen
-        self.app.push_screen(TodayScreen(self.library, day), self._open_from_today)
+        self.app.push_screen(TodayScreen(self.library, day, at), self._open_from_today)
 
     def _open_from_today(self, member: ThreadMember | None) -> None:
-        """Open what Today chose; Esc there goes back to that day's Today."""
+        """Open what Today chose; Esc there goes back to that day's Today, on its row."""
         if member is not None:
-            self._jumped(member, lambda: self._back_to_today(member.day))
+            self._jumped(member, lambda: self._back_to_today(member))
 
-    def _back_to_today(self, day: str) -> None:
+    def _back_to_today(self, member: ThreadMember) -> None:
         if self.story_open:
             self.show_section(self.section, select=self.current_item())
-        self.action_today(day)
+        self.action_today(member.day, member)
 
     def jump_to(self, section: str, item_id: str) -> None:
         """Show the item a search hit (or a thread member) named, in its section."""

@@ -38,7 +38,8 @@ class DigestList(SpacedOptionList):
 
 
 class TodayScreen(Screen[ThreadMember | None]):
-    """Dismissed with the piece to open (its first unread member), or None."""
+    """Dismissed with the piece to open (its first unread member), or None. Opened again on the
+    day of a piece it opened (``at``), the cursor is on that piece's row."""
 
     HELP_GROUP = "Today"
     BINDINGS = [
@@ -47,11 +48,12 @@ class TodayScreen(Screen[ThreadMember | None]):
         Binding("escape,T", "close", "Back", id="today.back"),
     ]
 
-    def __init__(self, library: Library, day: str | None = None) -> None:
+    def __init__(self, library: Library, day: str | None = None, at: ThreadMember | None = None) -> None:
         super().__init__()
         self.library = library
         self.day = day
         self.digest: Digest | None = None
+        self._at = at
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -101,8 +103,19 @@ class TodayScreen(Screen[ThreadMember | None]):
         )
         rows.add_options(DigestOption(row) for row in digest.rows)
         if digest.rows:
-            rows.highlighted = 0
+            rows.highlighted = self._row_of(self._at, digest.rows)
+        self._at = None  # another day starts at its top
         rows.focus()
+
+    @staticmethod
+    def _row_of(member: ThreadMember | None, rows: list[DigestRow]) -> int:
+        """The row holding ``member`` (the thread's rows reorder as stories are read), else 0."""
+        if member is not None:
+            piece = (member.issue_id, member.item_id)
+            for index, row in enumerate(rows):
+                if any((other.issue_id, other.item_id) == piece for other in row.members):
+                    return index
+        return 0
 
     def action_step_day(self, step: int) -> None:
         if self.day is not None:
