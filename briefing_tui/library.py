@@ -1301,8 +1301,8 @@ class Library:
         threader = Threader(self.cache.conn, self.cache.transaction)
         with self._lock:
             total = threader.pending()
-        if total >= THREAD_POOL_THRESHOLD:
-            threader.pool = parse_pool()
+        # the pool itself, not threader.pool, is shut down: the threader drops one that broke
+        pool = threader.pool = parse_pool() if total >= THREAD_POOL_THRESHOLD else None
         done = 0
         try:
             while True:
@@ -1314,8 +1314,8 @@ class Library:
                 if progress:
                     progress(done, max(total, done))
         finally:
-            if threader.pool is not None:
-                threader.pool.shutdown(wait=False, cancel_futures=True)
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
 
     def thread(self, issue_id: str, item_id: str | None) -> ThreadView | None:
         """The thread of a story (or of a story-less issue, item_id None), with read marks."""

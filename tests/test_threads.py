@@ -348,14 +348,22 @@ def _unplace(library: Library) -> None:
         library.cache.conn.execute("UPDATE issues SET threaded = 0")
 
 
-def test_pieces_read_in_worker_processes_give_the_same_threads(monkeypatch):
-    """Many issues to thread: their pieces are read in a process pool, a chunk ahead."""
+@pytest.fixture
+def pool():
+    """The process pool threading reads pieces in (as update_threads makes it)."""
     from briefing_tui.ingest import parse_pool
-    from briefing_tui.store import threads as store_threads
 
     pool = parse_pool(2)
     if pool is None:
         pytest.skip("one core: threading reads pieces in this process")
+    yield pool
+    pool.shutdown()
+
+
+def test_pieces_read_in_worker_processes_give_the_same_threads(monkeypatch, pool):
+    """Many issues to thread: their pieces are read in a process pool, a chunk ahead."""
+    from briefing_tui.store import threads as store_threads
+
     library = open_library()
     try:
         import_files(library, *labelled_files())
@@ -373,17 +381,12 @@ def test_pieces_read_in_worker_processes_give_the_same_threads(monkeypatch):
         assert len(submitted) > 2
         assert partition(library) == expected
     finally:
-        pool.shutdown()
         library.close()
 
 
-def test_pieces_read_ahead_are_not_used_when_the_issue_changed_since(monkeypatch):
-    from briefing_tui.ingest import parse_pool
+def test_pieces_read_ahead_are_not_used_when_the_issue_changed_since(monkeypatch, pool):
     from briefing_tui.store import threads as store_threads
 
-    pool = parse_pool(2)
-    if pool is None:
-        pytest.skip("one core: threading reads pieces in this process")
     library = open_library()
     try:
         _put(library, _helix(0, "A"))
@@ -402,7 +405,6 @@ def test_pieces_read_ahead_are_not_used_when_the_issue_changed_since(monkeypatch
         assert "zanzibar" in terms
         assert _sources(library) == [["A", "B"]]
     finally:
-        pool.shutdown()
         library.close()
 
 
